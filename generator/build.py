@@ -1,0 +1,120 @@
+"""Run the pipeline for one input and write its outputs atomically.
+
+load → check → compute → narrate → compose → render. `Timings` records each stage for bench/.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .check import Finding, check
+from .compose import compose
+from .compute import Facts, compute
+from .load import Loaded, load
+from .narrate import narrate
+from .profile import Profile, resolve
+
+FORMATS = ("pdf", "docx", "html")
+
+
+class BuildError(Exception):
+    """The build cannot publish (e.g. --final with errors); exit code 1."""
+
+
+@dataclass
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass
+class Result:
+    loaded: Loaded
+    profile: Profile
+    facts: Facts
+    findings: list[Finding]
+    html: str
+    outputs: dict[str, bytes]
+    timings: Timings
+
+
+def profile_for(loaded: Loaded, override: str | None) -> Profile:
+    ref = override or loaded.unit.unit.profile
+    relative_to = Path.cwd() if override else loaded.base_dir
+    return resolve(ref, str(relative_to.resolve()))
+
+
+def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | None = None,
+        final: bool = False, timings: Timings | None = None) -> Result:
+    timings = timings or Timings()
+    with timings.stage("load"):
+        loaded = load(path)
+        chosen = profile_for(loaded, profile)
+    with timings.stage("compute"):
+        facts = compute(loaded.unit)
+    with timings.stage("check"):
+        findings = check(loaded, facts)
+    errors = [f for f in findings if f.severity == "错误"]
+    if final and errors:
+        raise BuildError("校验发现错误，--final 构建已停止：\n" + "\n".join(f"  {f}" for f in errors))
+    with timings.stage("narrate"):
+        story = narrate(facts)
+    with timings.stage("compose"):
+        html = compose(facts, story, chosen, draft=not final, findings=findings)
+    outputs: dict[str, bytes] = {}
+    if "html" in formats:
+        from .render.html import standalone_html
+
+        outputs["html"] = standalone_html(html, chosen).encode("utf-8")
+    if "pdf" in formats:
+        from .render.pdf import pdf_bytes, render_pdf
+
+        with timings.stage("pdf"):
+            document = render_pdf(html, chosen, loaded.base_dir)
+            outputs["pdf"] = pdf_bytes(document)
+    return Result(loaded, chosen, facts, findings, html, outputs, timings)
+
+
+def output_stem(result: Result) -> str:
+    unit = result.loaded.unit.unit
+    return f"{unit.year}年度{unit.name}{unit.scope}决算"
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temp file beside the target, then rename: a failed build never leaves a partial file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_outputs(result: Result, outdir: Path) -> list[Path]:
+    written = []
+    stem = output_stem(result)
+    for fmt in FORMATS:
+        if fmt in result.outputs:
+            target = outdir / f"{stem}.{fmt}"
+            write_atomically(target, result.outputs[fmt])
+            written.append(target)
+    return written

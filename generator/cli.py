@@ -1,0 +1,138 @@
+"""Command line: juesuan build | validate | schema | profile … (click).
+
+Exit codes: 0 success (warnings allowed), 1 validation errors / a --final build refused,
+2 unusable input (unreadable file, bad YAML, unknown profile, broken template).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .build import FORMATS, BuildError, run, write_outputs
+from .fonts import FontError
+from .load import InputError
+from .profile import ProfileError
+
+USAGE_ERRORS = (InputError, ProfileError, FontError)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    unknown = [v for v in chosen if v not in FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"只支持 {', '.join(FORMATS)}，收到：{value}")
+    return chosen
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="juesuan")
+def main() -> None:
+    """juesuan 决算公开生成器：由结构化数据生成部门（单位）决算公开 PDF 与 DOCX。"""
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
+              help="输出目录")
+@click.option("--to", "to", default="pdf", show_default=True, help="输出格式，逗号分隔：pdf,docx,html")
+@click.option("--profile", default=None, help="版式名称或目录（覆盖输入中的 unit.profile）")
+@click.option("--final", is_flag=True, help="正式稿：有校验错误或缺少原因时失败")
+@click.option("--draft", "draft", is_flag=True, help="草稿（默认）：标出待补充内容")
+def build(path: Path, outdir: Path, to: str, profile: str | None, final: bool, draft: bool) -> None:
+    """生成 PATH（输入目录或文件）的决算公开文件，逐行打印写出的路径。"""
+    if final and draft:
+        _fail("--final 与 --draft 不能同时使用", 2)
+    try:
+        result = run(path, _formats(to), profile=profile, final=final)
+    except click.BadParameter as exc:
+        _fail(f"参数错误：{exc.message}", 2)
+    except USAGE_ERRORS as exc:
+        _fail(f"无法生成：\n{exc}", 2)
+    except BuildError as exc:
+        _fail(str(exc), 1)
+    for finding in result.findings:
+        if finding.severity == "错误":
+            click.echo(str(finding), err=True)
+    for written in write_outputs(result, outdir):
+        click.echo(str(written))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--profile", default=None, help="版式名称或目录")
+def validate(path: Path, fmt: str, profile: str | None) -> None:
+    """校验输入：0 无误或仅有警告，1 有错误，2 输入无法读取。"""
+    from .check import check
+    from .compute import compute
+    from .load import load
+
+    try:
+        loaded = load(path)
+        findings = check(loaded, compute(loaded.unit))
+    except USAGE_ERRORS as exc:
+        if fmt == "json":
+            problems = getattr(exc, "problems", None) or []
+            click.echo(json.dumps({"status": "unreadable", "problems": [vars(p) for p in problems] or
+                                   [{"message": str(exc)}]}, ensure_ascii=False, indent=2))
+            sys.exit(2)
+        _fail(f"无法读取输入：\n{exc}", 2)
+    errors = [f for f in findings if f.severity == "错误"]
+    if fmt == "json":
+        click.echo(json.dumps({"status": "error" if errors else "ok",
+                               "findings": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        click.echo(f"共 {len(errors)} 个错误，{len(findings) - len(errors)} 个警告。")
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+def schema() -> None:
+    """打印输入的 JSON Schema（供编辑器自动补全）。"""
+    from .model import UnitYear
+
+    click.echo(json.dumps(UnitYear.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@main.group("profile")
+def profile_group() -> None:
+    """版式（profile）：列出、查看解析到的文件、新建。"""
+
+
+@profile_group.command("list")
+def profile_list() -> None:
+    from .profile import builtin_profiles, resolve
+
+    for name in builtin_profiles():
+        try:
+            click.echo(f"{name}\t{resolve(name).settings.get('description', '')}")
+        except ProfileError as exc:
+            click.echo(f"{name}\t（无法读取：{exc}）")
+
+
+@profile_group.command("files")
+@click.argument("ref")
+def profile_files(ref: str) -> None:
+    """列出版式解析到的每个模板和样式文件（绝对路径与提供它的层）。"""
+    from .profile import resolve
+
+    try:
+        chosen = resolve(ref, str(Path.cwd()))
+    except ProfileError as exc:
+        _fail(str(exc), 2)
+    for rel, path, layer in chosen.resolved_files():
+        click.echo(f"{path}\t{layer}\t{rel}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,174 @@
+"""Stage 5: profile + Jinja2 templates → ONE semantic HTML document (the single source of content).
+
+Templates run in a SandboxedEnvironment with autoescaping: input text is always data, never template
+code, and a province's template cannot reach Python internals.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from . import catalogue, numfmt
+from .compute import CLASS_CODES, Facts
+from .markdown import to_html
+from .money import ZERO
+from .narrate import Narrative
+from .profile import Profile, ProfileError, fill
+
+
+@dataclass
+class Entry:
+    """One line of the 目录 and one bookmark: the body heading is rendered from the same title."""
+    anchor: str
+    title: str
+    children: list["Entry"] = field(default_factory=list)
+
+
+def _words(profile: Profile, facts: Facts) -> dict[str, Any]:
+    unit = facts.unit
+    return {"year": unit.year, "prior_year": unit.year - 1, "name": unit.name, "entity": unit.entity,
+            "S": unit.scope, "TS": facts.table_scope, "level": unit.level}
+
+
+def build_outline(profile: Profile, facts: Facts, narrative: Narrative) -> list[Entry]:
+    s = profile.settings
+    slots = _words(profile, facts)
+    parts = s["parts"]
+    overview = Entry("part-overview", fill(parts["overview"], **slots), [
+        Entry("overview-duties", fill(s["overview_items"]["duties"], **slots)),
+        Entry("overview-organization", fill(s["overview_items"]["organization"], **slots))])
+    tables = Entry("part-tables", fill(parts["tables"], **slots), [
+        Entry(f"table-{t['role']}", f"{numfmt.chinese_number(i)}、{fill(t['title'], **slots)}")
+        for i, t in enumerate(s["tables"], 1)])
+    sections = Entry("part-narrative", fill(parts["narrative"], **slots), [
+        Entry(f"section-{sec['id']}", fill(sec["title"], **slots)) for sec in s["sections"]])
+    glossary = Entry("part-glossary", fill(parts["glossary"], **slots))
+    attachments = Entry("part-attachments", fill(parts["attachments"], **slots),
+                        [Entry(f"attachment-{i}", a) for i, a in enumerate(narrative.attachment_titles, 1)])
+    return [overview, tables, sections, glossary, attachments]
+
+
+def environment(profile: Profile) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(loader=FileSystemLoader(profile.template_dirs()), autoescape=True,
+                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=False)
+    fmt = profile.settings.get("number_format", {})
+    env.filters.update({
+        "cell": lambda v: numfmt.table_cell(v, fmt),
+        "amt": lambda v: numfmt.amount(v, fmt),
+        "pct": lambda v: numfmt.percent(v, fmt),
+        "score": numfmt.score,
+        "cn": numfmt.chinese_number,
+        "markdown": lambda text, shift=0: Markup(to_html(text, shift)),
+    })
+    return env
+
+
+def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = True,
+            findings: list | None = None) -> str:
+    unit = facts.unit
+    slots = _words(profile, facts)
+    wording_overrides = facts.data.wording
+
+    def words(key: str, **extra: Any) -> str:
+        """A profile wording string (or the input's override) with its {slots} filled."""
+        pattern = wording_overrides.get(key, profile.settings.get("words", {}).get(key))
+        if pattern is None:
+            raise ProfileError(f"版式中缺少措辞“{key}”")
+        return fill(pattern, **{**slots, **extra})
+
+    outline = build_outline(profile, facts, narrative)
+    publish = unit.publish_date or _default_publish_date(unit.year)
+    title = unit.cover_title or fill(profile.settings["cover"]["title"], **slots)
+    context = {"u": unit, "f": facts, "n": narrative, "P": profile.settings, "S": unit.scope,
+               "TS": facts.table_scope, "outline": outline, "title": title, "words": words,
+               "fill": lambda pattern, **kw: fill(pattern, **{**slots, **kw}), "draft": draft,
+               "findings": findings or [], "slots": slots, "u_overview": facts.data.overview,
+               "classes": [(code, f"{numfmt.chinese_number(i)}、{catalogue.functional_name(code)}")
+                           for i, code in enumerate(CLASS_CODES, 1)],
+               "basic_detail_grid": basic_detail_grid(profile.settings, facts),
+               "glossary": glossary(profile.settings, facts, slots),
+               "publish_date": publish.isoformat(),
+               "publish_date_text": f"{publish.year}年{publish.month}月"}
+    env = environment(profile)
+    try:
+        return env.get_template("document.html.j2").render(context)
+    except TemplateSyntaxError as exc:
+        raise ProfileError(f"模板语法错误：{exc.message}", exc.filename or exc.name, exc.lineno) from None
+    except TemplateError as exc:
+        raise ProfileError(f"模板错误：{exc}") from None
+
+
+def _default_publish_date(year: int) -> dt.date:
+    return dt.date(year + 1, 1, 1)
+
+
+@dataclass
+class GridCell:
+    code: str
+    name: str
+    amount: Decimal
+    na: bool
+
+
+@dataclass
+class Grid:
+    groups: int
+    rows: list[list[GridCell | None]]
+
+
+def basic_detail_grid(settings: dict, facts: Facts) -> Grid:
+    """公开06表 codes poured into side-by-side column groups, each read top-down (tables.md §2.6)."""
+    layout = settings["table_layout"]
+    codes = [str(c) for c in layout["basic_detail_codes"]]
+    not_applicable = {str(g) for g in layout.get("basic_detail_na", [])}
+    columns: list[list[str]] = []
+    for spec in layout["basic_detail_columns"]:
+        column: list[str] = []
+        for item in map(str, spec):
+            column.extend([c for c in codes if c[:3] == item] if len(item) == 3 else [item])
+        columns.append(column)
+    depth = max((len(c) for c in columns), default=0)
+    amounts = facts.basic.amounts
+
+    def cell(code: str) -> GridCell:
+        return GridCell(code, catalogue.economic_name(code), amounts.get(code, ZERO), code[:3] in not_applicable)
+
+    rows = [[cell(col[r]) if r < len(col) else None for col in columns] for r in range(depth)]
+    return Grid(len(columns), rows)
+
+
+@dataclass
+class GlossaryItem:
+    number: int
+    term: str
+    text: str
+
+
+def glossary(settings: dict, facts: Facts, slots: dict) -> list[GlossaryItem]:
+    """Standard terms from the profile, then one entry per 项 with spending (GPB first, then GF, SOE)."""
+    items = [GlossaryItem(0, fill(t["term"], **slots), fill(t["text"], **slots))
+             for t in settings.get("glossary", [])]
+    items += [GlossaryItem(0, e.term, e.text) for e in facts.data.glossary.extra]
+    if settings.get("glossary_codes", True):
+        overrides = facts.data.glossary.codes
+        seen: list[str] = []
+        for table in (facts.gpb, facts.gf, facts.soe, facts.expenditure):
+            seen += [line.code for line in table.at_level(3) if line.code not in seen]
+        for code in seen:
+            text = overrides.get(code) or (catalogue.functional(code) or {}).get("explanation")
+            if not text:
+                continue
+            names = [catalogue.functional_name(code[:3]), catalogue.functional_name(code[:5]),
+                     catalogue.functional_name(code)]
+            term = f"{names[0]}（类）{names[1]}（款）{names[2]}（项）"
+            items.append(GlossaryItem(0, term, text))
+    for number, item in enumerate(items, 1):
+        item.number = number
+    return items

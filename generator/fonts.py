@@ -1,0 +1,112 @@
+"""Pinned fonts: the exact Debian 12 font files, verified by SHA-256, with their SC faces extracted once.
+
+Why: WeasyPrint loads the first face of a TTC (the Japanese one) and a fontconfig lookup may silently
+substitute another font, so the same input could print different glyphs and line breaks on another
+machine. We name font files, check their hashes and fail loudly when one is missing or different.
+Subsetting cost is avoided by HarfBuzz's subsetter (Debian libharfbuzz-subset0), which WeasyPrint uses
+when present; see `harfbuzz_subset_available`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+NOTO = "/usr/share/fonts/opentype/noto"
+ARPHIC = "/usr/share/fonts/truetype/arphic"
+
+
+@dataclass(frozen=True)
+class PinnedFace:
+    role: str          # name used in CSS (font-family) and profile settings
+    source: str        # Debian file
+    index: int         # face inside the collection
+    sha256: str        # of the Debian file: fonts-noto-cjk 1:20220127+repack1-1, fonts-arphic-ukai 0.2.20080216.2-5
+    package: str
+    suffix: str
+
+
+FACES = (
+    PinnedFace("JS Serif", f"{NOTO}/NotoSerifCJK-Regular.ttc", 2,
+               "a04178ec485dffdff7cc0c0c20e1fce9202d7e2160d805e8e44a4c8841c58481", "fonts-noto-cjk", ".otf"),
+    PinnedFace("JS Serif Bold", f"{NOTO}/NotoSerifCJK-Bold.ttc", 2,
+               "a5d4b046c127da3d7c72f98b46c41489cd29bf52abfdf18aba920903e920d4ac", "fonts-noto-cjk", ".otf"),
+    PinnedFace("JS Sans Bold", f"{NOTO}/NotoSansCJK-Bold.ttc", 2,
+               "faa5f3656a78b2e2d450d27fe8382c778bc2b6bb5ea29c986664a6a435056ceb", "fonts-noto-cjk", ".otf"),
+    PinnedFace("JS Kai", f"{ARPHIC}/ukai.ttc", 0,
+               "cfc758e69386a21bade8cb3b373fda20d7f2fac6e8904ced2ded98588b63e274", "fonts-arphic-ukai", ".ttf"),
+)
+
+
+class FontError(RuntimeError):
+    """A pinned font is missing or differs; the message says which package to install."""
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("JUESUAN_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "juesuan")
+    return Path(root) / "fonts"
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _extract(face: PinnedFace, target: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(face.source, fontNumber=face.index, lazy=True, recalcTimestamp=False)
+    tmp = target.with_suffix(target.suffix + f".{os.getpid()}.tmp")
+    font.save(str(tmp), reorderTables=False)
+    os.replace(tmp, target)
+
+
+@lru_cache(maxsize=1)
+def prepared_fonts() -> dict[str, Path]:
+    """role → extracted single-face font file; verifies the pinned sources on first use."""
+    out: dict[str, Path] = {}
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    for face in FACES:
+        if not os.path.exists(face.source):
+            raise FontError(f"缺少固定字体文件 {face.source}：请安装 Debian 软件包 {face.package}"
+                            f"（apt-get install {face.package}），否则输出会因字体替换而不同。")
+        target = folder / f"{face.sha256[:16]}-{face.index}{face.suffix}"
+        if not target.exists():
+            actual = _sha256(face.source)
+            if actual != face.sha256:
+                raise FontError(f"字体文件 {face.source} 与固定版本不同（SHA-256 {actual[:16]}…，应为 "
+                                f"{face.sha256[:16]}…）：请安装 Debian 12 的 {face.package}。")
+            _extract(face, target)
+        out[face.role] = target
+    return out
+
+
+@lru_cache(maxsize=1)
+def covered_codepoints() -> frozenset[int]:
+    """Code points the body and heading faces can draw (their union is what a reader may see)."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for role, path in prepared_fonts().items():
+        if role in ("JS Serif", "JS Sans Bold"):
+            points.update(TTFont(str(path), lazy=True).getBestCmap())
+    return frozenset(points)
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Characters of `text` that no pinned face covers (whitespace and controls aside)."""
+    covered = covered_codepoints()
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) >= 0x20 and ord(ch) not in covered})
+
+
+def harfbuzz_subset_available() -> bool:
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return harfbuzz_subset is not None

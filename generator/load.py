@@ -1,0 +1,254 @@
+"""Stage 1: read a unit-year from a directory of YAML/JSON files (or one file) into `UnitYear`.
+
+Every failure becomes an `InputError` whose messages name the file, the line where known and the
+field, in Chinese; nothing here lets a Python exception reach the user.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .model import UnitYear
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+INPUT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Problem:
+    file: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f" 第{self.line}行" if self.line else "")
+        return f"{where}{'：' + self.field if self.field else ''}：{self.message}"
+
+
+class InputError(Exception):
+    """Unusable input (exit code 2)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass
+class Source:
+    """Where each top-level key came from, so a field path maps back to a file and line."""
+    root: Path
+    nodes: dict[str, tuple[Path, Any]] = field(default_factory=dict)
+
+    def locate(self, loc: tuple) -> tuple[str, int | None]:
+        if not loc or loc[0] not in self.nodes:
+            return (str(self.root), None)
+        path, node = self.nodes[loc[0]]
+        line = _line_of(node, loc[1:])
+        return (str(path), line)
+
+
+@dataclass
+class Loaded:
+    unit: UnitYear
+    source: Source
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source.root if self.source.root.is_dir() else self.source.root.parent
+
+
+def _line_of(node: Any, rest: tuple) -> int | None:
+    """1-based line of the deepest existing node along `rest` (ruamel keeps positions)."""
+    line = None
+    for key in rest:
+        if isinstance(node, CommentedMap):
+            match = next((k for k in node if str(k) == str(key)), None)
+            if match is None:
+                break
+            line = node.lc.key(match)[0] + 1
+            node = node[match]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            break
+    return line
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+            hint = "看起来是 GBK/GB18030 编码（常见于 Windows 记事本和 Excel 导出），请另存为 UTF-8"
+        except UnicodeDecodeError:
+            hint = "请另存为 UTF-8 编码"
+        raise InputError([Problem(str(path), f"文件不是 UTF-8 编码：{hint}", line)]) from None
+
+
+def _parse(path: Path) -> CommentedMap:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"无法读取文件（{exc.strerror}）")]) from None
+    if size > MAX_FILE_BYTES:
+        raise InputError([Problem(str(path), f"文件过大（{size // (1024 * 1024)} MB，上限 50 MB）")])
+    try:
+        text = _decode(path, path.read_bytes())
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"无法读取文件（{exc.strerror}）")]) from None
+    if not text.strip():
+        raise InputError([Problem(str(path), "文件为空")])
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        tree = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        what = exc.problem or exc.context or "语法错误"
+        raise InputError([Problem(str(path), f"YAML 语法错误（{what}）", line)]) from None
+    except (YAMLError, RecursionError, ValueError) as exc:
+        raise InputError([Problem(str(path), f"YAML 无法解析：{type(exc).__name__}")]) from None
+    if tree is None:
+        raise InputError([Problem(str(path), "文件为空")])
+    if not isinstance(tree, CommentedMap):
+        raise InputError([Problem(str(path), "顶层应为“键: 值”的映射（如 unit:、tables:）", 1)])
+    return tree
+
+
+def _plain(node: Any, depth: int = 0) -> Any:
+    """ruamel nodes → plain Python; floats keep their shortest decimal text so Decimal sees 336.88."""
+    if depth > 50:
+        raise ValueError("嵌套过深")
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, (int, float)) else k: _plain(v, depth + 1) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v, depth + 1) for v in node]
+    if isinstance(node, float):
+        return repr(float(node))
+    return node
+
+
+def input_files(path: Path) -> list[Path]:
+    if not path.exists():
+        raise InputError([Problem(str(path), "输入目录或文件不存在")])
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in INPUT_SUFFIXES and p.is_file())
+    if not files:
+        raise InputError([Problem(str(path), "目录中没有 .yaml/.yml/.json 输入文件")])
+    return files
+
+
+def read_tree(path: Path) -> tuple[dict, Source]:
+    source = Source(root=path)
+    merged: dict[str, Any] = {}
+    for file in input_files(path):
+        tree = _parse(file)
+        for key, value in tree.items():
+            if key in merged:
+                first = source.nodes[str(key)][0]
+                raise InputError([Problem(str(file), f"顶层键“{key}”已在 {first.name} 中出现",
+                                          tree.lc.key(key)[0] + 1)])
+            source.nodes[str(key)] = (file, value)
+            try:
+                merged[str(key)] = _plain(value)
+            except ValueError as exc:
+                raise InputError([Problem(str(file), str(exc), tree.lc.key(key)[0] + 1)]) from None
+    return merged, source
+
+
+def load(path: str | Path) -> Loaded:
+    root = Path(path)
+    data, source = read_tree(root)
+    unit_block = data.get("unit") if isinstance(data.get("unit"), dict) else {}
+    amount_unit = unit_block.get("amount_unit") if unit_block.get("amount_unit") in ("万元", "元") else "万元"
+    try:
+        unit = UnitYear.model_validate(data, context={"amount_unit": amount_unit})
+    except ValidationError as exc:
+        raise InputError([_problem(err, source) for err in exc.errors(include_url=False)]) from None
+    except RecursionError:
+        raise InputError([Problem(str(root), "输入嵌套过深")]) from None
+    return Loaded(unit=unit, source=source)
+
+
+_MESSAGES = {
+    "missing": "缺少必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "string_type": "应为文字",
+    "bool_parsing": "应为 true 或 false",
+    "dict_type": "应为“键: 值”的映射",
+    "list_type": "应为列表（每项以“- ”开头）",
+    "model_type": "应为“键: 值”的映射",
+    "date_from_datetime_parsing": "应为日期，如 2025-09-30",
+    "date_parsing": "应为日期，如 2025-09-30",
+    "date_type": "应为日期，如 2025-09-30",
+    "decimal_parsing": "应为数字",
+    "string_pattern_mismatch": "格式不正确",
+}
+
+
+def _field_names(loc: tuple) -> list[str]:
+    """Allowed field names at the parent of `loc`, for the “是否想写…” suggestion."""
+    model: Any = UnitYear
+    for key in loc[:-1]:
+        if isinstance(key, int):
+            continue
+        info = getattr(model, "model_fields", {}).get(key)
+        if info is None:
+            return []
+        annotation = info.annotation
+        for candidate in (annotation, *getattr(annotation, "__args__", ())):
+            inner = getattr(candidate, "__args__", None)
+            for option in (candidate, *(inner or ())):
+                if isinstance(option, type) and issubclass(option, BaseModel):
+                    model = option
+                    break
+            else:
+                continue
+            break
+    return list(getattr(model, "model_fields", {}))
+
+
+def _problem(err: dict, source: Source) -> Problem:
+    loc = tuple(err.get("loc", ()))
+    file, line = source.locate(loc)
+    path = ".".join(str(p) for p in loc) or "（顶层）"
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        names = _field_names(loc)
+        guess = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.5) if loc else []
+        message = f"未知字段“{loc[-1]}”" + (f"，是否想写“{guess[0]}”？" if guess else
+                                           (f"；此处可用的字段：{'、'.join(names)}" if names else ""))
+    elif kind in ("value_error", "assertion_error"):
+        message = str(err.get("ctx", {}).get("error", err.get("msg", "")))
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        ctx = err.get("ctx", {})
+        bound = next(iter(ctx.values()), "")
+        words = {"greater_than_equal": "不能小于", "less_than_equal": "不能大于",
+                 "greater_than": "应大于", "less_than": "应小于"}[kind]
+        message = f"取值 {err.get('input')!r} {words} {bound}"
+    elif kind in ("literal_error", "enum"):
+        message = f"取值 {err.get('input')!r} 不在允许范围内（{err.get('ctx', {}).get('expected', '')}）"
+    elif kind.startswith("string_too_long"):
+        message = f"文字过长（上限 {err.get('ctx', {}).get('max_length')} 字）"
+    elif kind.startswith("string_too_short"):
+        message = "不能为空"
+    else:
+        message = _MESSAGES.get(kind, f"取值不正确（{err.get('msg', '')}）")
+    return Problem(file, message, line, path)

@@ -1,0 +1,104 @@
+"""Stage 4: the numbers behind every 情况说明 sentence, and which wording variant each one takes.
+
+Each rule is a pure function of Decimal amounts returning the variant and the numbers it prints
+(narrative.md §3); the words themselves live in templates and profile strings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .compute import Facts
+from .money import ZERO, cents, pct
+
+
+@dataclass(frozen=True)
+class Change:
+    """current vs prior: kind is up, down, same (equal, non-zero), zero (both zero) or new (prior 0)."""
+    kind: str
+    current: Decimal
+    prior: Decimal | None
+    amount: Decimal          # |current − prior|
+    percent: Decimal | None  # |Δ| / prior × 100, None when there is no base
+
+    @property
+    def known(self) -> bool:
+        return self.prior is not None
+
+
+def change(current: Decimal, prior: Decimal | None) -> Change:
+    if prior is None:
+        return Change("unknown", current, None, ZERO, None)
+    delta = current - prior
+    if delta == 0:
+        return Change("zero" if current == 0 else "same", current, prior, ZERO, None)
+    if prior == 0:
+        return Change("new", current, prior, abs(delta), None)
+    return Change("up" if delta > 0 else "down", current, prior, abs(delta), pct(abs(delta), prior))
+
+
+def shares(parts: list[Decimal], whole: Decimal, complete: bool = True) -> list[Decimal | None]:
+    """Shares of one sentence: half-up to 2 decimals, non-zero parts never 0.00, summing to 100.00.
+
+    Complement rule (narrative.md §3.4): when the parts are the whole's complete breakdown and plain
+    rounding does not sum to 100.00, the largest share absorbs the difference — this reproduces every
+    seed, including Shanxi's 99.99 + 0.01.
+    """
+    if whole == 0:
+        return [None for _ in parts]
+    raw = [pct(p, whole) or ZERO for p in parts]
+    values = [Decimal("0.01") if p != 0 and r == 0 else r for p, r in zip(parts, raw)]
+    nonzero = [i for i, p in enumerate(parts) if p != 0]
+    total = sum(values, ZERO)
+    if complete and nonzero and total != 100:
+        largest = max(nonzero, key=lambda i: (values[i], -i))
+        values[largest] = Decimal(100) - (total - values[largest])
+    return values
+
+
+@dataclass(frozen=True)
+class Completion:
+    """actual vs budget: equal, about (within the 基本持平 band), over, under, or none (no budget)."""
+    kind: str
+    actual: Decimal
+    budget: Decimal
+    rate: Decimal | None
+
+
+def completion(actual: Decimal, budget: Decimal | None, about_band: Decimal = Decimal(1)) -> Completion:
+    if budget is None or budget == 0:
+        return Completion("none", actual, budget or ZERO, None)
+    rate = pct(actual, budget)
+    if actual == budget:
+        kind = "equal"
+    elif abs(actual / budget * 100 - 100) < about_band:
+        kind = "about"
+    else:
+        kind = "over" if actual > budget else "under"
+    return Completion(kind, actual, budget, rate)
+
+
+@dataclass
+class Narrative:
+    """What the templates need beyond the facts: computed sentences' numbers and attachment titles."""
+    facts: Facts
+    attachment_titles: list[str] = field(default_factory=list)
+
+    def change(self, current: Decimal, prior: Decimal | None) -> Change:
+        return change(cents(current), None if prior is None else cents(prior))
+
+    def shares(self, parts: list[Decimal], whole: Decimal) -> list[Decimal | None]:
+        return shares(parts, whole)
+
+    def completion(self, actual: Decimal, budget: Decimal | None, band: Decimal | float | str = 1) -> Completion:
+        return completion(actual, budget, Decimal(str(band)))
+
+
+def narrate(facts: Facts) -> Narrative:
+    titles = []
+    perf = facts.data.performance
+    if perf.projects:
+        titles.append("项目支出绩效自评情况")
+    titles.extend(f"{k.project}项目支出绩效评价报告" for k in perf.key_evaluations if k.report)
+    titles.extend(a.title for a in facts.data.attachments)
+    return Narrative(facts, titles)

@@ -1,0 +1,64 @@
+"""PDF writer: WeasyPrint over the composed HTML with the profile's CSS and the pinned fonts.
+
+Only presentation happens here. Resources are fetched through `ConfinedFetcher`: files under the
+allowed roots (fonts cache, built-in templates, the input directory) and data: URLs; nothing else
+from the file system and no network.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher
+
+from .. import fonts
+from ..profile import Profile, builtin_root
+
+# WeasyPrint logs every refused fetch and unsupported CSS property; our own checks report what matters.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
+class ConfinedFetcher(URLFetcher):
+    def __init__(self, roots: list[Path]):
+        super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url: str, headers=None):
+        if url.startswith("file:"):
+            from urllib.parse import unquote, urlparse
+
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if not any(path == root or root in path.parents for root in self.roots):
+                raise ValueError(f"refused: {url}")
+        elif not url.startswith("data:"):
+            raise ValueError(f"refused: {url}")
+        return super().fetch(url, headers)
+
+
+def font_face_css(profile: Profile) -> str:
+    faces = fonts.prepared_fonts()
+    rules = [f'@font-face {{ font-family: "{role}"; src: url("{path.as_uri()}"); }}'
+             for role, path in faces.items()]
+    return "\n".join(rules)
+
+
+def stylesheets(profile: Profile, fetcher: URLFetcher) -> list[CSS]:
+    sheets = [CSS(string=font_face_css(profile), url_fetcher=fetcher)]
+    for path in profile.stylesheets():
+        sheets.append(CSS(string=path.read_text(encoding="utf-8"), base_url=path.parent.as_uri() + "/",
+                          url_fetcher=fetcher))
+    return sheets
+
+
+def render_pdf(html: str, profile: Profile, input_dir: Path, extra_roots: list[Path] | None = None):
+    """Lay out the document; returns the WeasyPrint Document (pages are inspectable before writing)."""
+    roots = [fonts.cache_dir(), builtin_root(), input_dir, *(extra_roots or []),
+             *(layer.path for layer in profile.layers)]
+    fetcher = ConfinedFetcher(roots)
+    document = HTML(string=html, base_url=input_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+    return document.render(stylesheets=stylesheets(profile, fetcher))
+
+
+def pdf_bytes(document) -> bytes:
+    return document.write_pdf(pdf_identifier=b"juesuan", uncompressed_pdf=False)
