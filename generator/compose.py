@@ -131,8 +131,8 @@ def basic_detail_grid(settings: dict, facts: Facts) -> Grid:
     columns: list[list[str]] = []
     for spec in layout["basic_detail_columns"]:
         column: list[str] = []
-        for item in map(str, spec):
-            column.extend([c for c in codes if c[:3] == item] if len(item) == 3 else [item])
+        for item in spec:  # an int group code brings its items; a quoted code is one line
+            column.extend([c for c in codes if c[:3] == str(item)] if isinstance(item, int) else [str(item)])
         columns.append(column)
     depth = max((len(c) for c in columns), default=0)
     amounts = facts.basic.amounts

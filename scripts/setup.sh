@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up juesuan on Debian 12 (Python 3.11): system packages (fonts, libraries), then a venv in .venv.
+# Run as root to install system packages; otherwise it prints exactly what to install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Pinned fonts (generator/fonts.py checks their SHA-256), WeasyPrint's libraries, and HarfBuzz's
+# subsetter, without which WeasyPrint falls back to fontTools and spends seconds per build subsetting.
+SYSTEM_PACKAGES=(python3-venv fonts-noto-cjk fonts-arphic-ukai libpango-1.0-0 libpangoft2-1.0-0
+                 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 ${JUESUAN_EXTRA_PACKAGES:-})
+
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "安装系统软件包：${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "缺少系统软件包，请以 root 运行：" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[test]"
+echo "环境就绪：.venv/bin/juesuan"

@@ -1,0 +1,48 @@
+"""Shared fixtures: each example is built once per session; tests read its PDF text and structure."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from generator.build import run
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ROOT / "inputs"
+EXAMPLES = ["yanzhou-2024", "zaozhuang-2024", "shanxi-2024"]
+
+
+class Built:
+    def __init__(self, name: str):
+        self.name = name
+        self.result = run(INPUTS / name, ("pdf", "html"))
+        self.pdf_bytes = self.result.outputs["pdf"]
+        self.pdf = pdfium.PdfDocument(self.pdf_bytes)
+        self.pages = [page.get_textpage().get_text_range() for page in self.pdf]
+        self.text = "\n".join(self.pages)
+        self.flat = normalize(self.text)
+
+
+def normalize(text: str) -> str:
+    """Whitespace removed and full/half-width punctuation unified, for comparing sentences."""
+    table = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "\r": None, "\n": None,
+                           " ": None, "\u3000": None, "\t": None, "\ufffe": None, "\u00ad": None})
+    return re.sub(r"\s+", "", text.translate(table))
+
+
+def number_flat(text: str) -> str:
+    return normalize(text).replace("，", "")
+
+
+@pytest.fixture(scope="session")
+def built():
+    cache: dict[str, Built] = {}
+
+    def get(name: str) -> Built:
+        if name not in cache:
+            cache[name] = Built(name)
+        return cache[name]
+
+    return get
