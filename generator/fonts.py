@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import cache_root
+
 NOTO = "/usr/share/fonts/opentype/noto"
 ARPHIC = "/usr/share/fonts/truetype/arphic"
 
@@ -45,9 +47,7 @@ class FontError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("JUESUAN_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "juesuan")
-    return Path(root) / "fonts"
+    return cache_root() / "fonts"
 
 
 def _sha256(path: str) -> str:
@@ -90,13 +90,21 @@ def prepared_fonts() -> dict[str, Path]:
 
 @lru_cache(maxsize=1)
 def covered_codepoints() -> frozenset[int]:
-    """Code points the body and heading faces can draw (their union is what a reader may see)."""
+    """Code points the body and heading faces can all draw; cached beside the extracted fonts."""
+    import json
+
+    faces = [f for f in FACES if f.role in ("JS Serif", "JS Sans Bold")]
+    cache = cache_dir() / ("cmap-" + "-".join(f.sha256[:12] for f in faces) + ".json")
+    if cache.exists():
+        return frozenset(json.loads(cache.read_text()))
     from fontTools.ttLib import TTFont
 
-    points: set[int] = set()
-    for role, path in prepared_fonts().items():
-        if role in ("JS Serif", "JS Sans Bold"):
-            points.update(TTFont(str(path), lazy=True).getBestCmap())
+    prepared = prepared_fonts()
+    sets = [set(TTFont(str(prepared[f.role]), lazy=True).getBestCmap()) for f in faces]
+    points = set.intersection(*sets)
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(sorted(points)))
+    os.replace(tmp, cache)
     return frozenset(points)
 
 

@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .. import fonts
@@ -43,11 +44,12 @@ def font_face_css(profile: Profile) -> str:
     return "\n".join(rules)
 
 
-def stylesheets(profile: Profile, fetcher: URLFetcher) -> list[CSS]:
-    sheets = [CSS(string=font_face_css(profile), url_fetcher=fetcher)]
+def stylesheets(profile: Profile, fetcher: URLFetcher, font_config: FontConfiguration) -> list[CSS]:
+    # @font-face rules in external sheets only take effect with the FontConfiguration shared with render().
+    sheets = [CSS(string=font_face_css(profile), url_fetcher=fetcher, font_config=font_config)]
     for path in profile.stylesheets():
         sheets.append(CSS(string=path.read_text(encoding="utf-8"), base_url=path.parent.as_uri() + "/",
-                          url_fetcher=fetcher))
+                          url_fetcher=fetcher, font_config=font_config))
     return sheets
 
 
@@ -57,7 +59,8 @@ def render_pdf(html: str, profile: Profile, input_dir: Path, extra_roots: list[P
              *(layer.path for layer in profile.layers)]
     fetcher = ConfinedFetcher(roots)
     document = HTML(string=html, base_url=input_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
-    return document.render(stylesheets=stylesheets(profile, fetcher))
+    font_config = FontConfiguration()
+    return document.render(stylesheets=stylesheets(profile, fetcher, font_config), font_config=font_config)
 
 
 def pdf_bytes(document) -> bytes:

@@ -1,0 +1,68 @@
+"""Benchmark: build each example several times, print median wall time and peak RSS per stage.
+
+Each repetition runs in a fresh process (like a user's `juesuan build`), so imports, font loading and
+caches count as they do in real use. Peak RSS is the process's high-water mark at the end of each stage.
+
+    .venv/bin/python bench/run.py [--runs 5] [--to pdf,docx] [example ...]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHILD = r"""
+import json, resource, sys, time
+start = time.perf_counter()
+from generator.build import Timings, run
+imports = time.perf_counter() - start
+peaks = {}
+class Probe(Timings):
+    def stage(self, name):
+        parent = super().stage(name)
+        class Ctx:
+            def __enter__(s): return parent.__enter__()
+            def __exit__(s, *exc):
+                out = parent.__exit__(*exc)
+                peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                return out
+        return Ctx()
+t = Probe()
+run(sys.argv[1], tuple(sys.argv[2].split(",")), timings=t)
+total = time.perf_counter() - start
+print(json.dumps({"import": imports, **t.stages, "total": total, "peaks": peaks}))
+"""
+
+
+def once(example: Path, formats: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", CHILD, str(example), formats], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("examples", nargs="*", default=["yanzhou-2024", "zaozhuang-2024", "shanxi-2024"])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--to", default="pdf")
+    args = parser.parse_args()
+    once(ROOT / "inputs" / args.examples[0], args.to)  # warm the font cache and the OS page cache
+    print(f"{'example':16} {'stage':8} {'median s':>9} {'peak RSS MB':>12}")
+    for name in args.examples:
+        results = [once(ROOT / "inputs" / name, args.to) for _ in range(args.runs)]
+        stages = [k for k in results[0] if k not in ("peaks",)]
+        for stage in stages:
+            median = statistics.median(r[stage] for r in results)
+            peak = max((r["peaks"].get(stage, 0) for r in results), default=0)
+            peak_text = f"{peak:12.0f}" if peak else " " * 12
+            print(f"{name:16} {stage:8} {median:9.3f} {peak_text}")
+        overall = max(max(r["peaks"].values()) for r in results)
+        print(f"{name:16} {'peak':8} {'':9} {overall:12.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Bookmarks, metadata, embedded fonts, glyph coverage and byte-for-byte determinism."""
+from __future__ import annotations
+
+import io
+import re
+
+import pdfplumber
+
+from conftest import INPUTS
+from generator.build import run
+from generator.check import check
+from generator.compute import compute
+from generator.fonts import missing_glyphs
+from generator.load import load
+
+
+def bookmarks(doc):
+    return [(b.level, b.get_title(), b.get_dest().get_index()) for b in doc.get_toc()]
+
+
+def test_bookmarks_cover_parts_sections_and_tables(built):
+    b = built("yanzhou-2024")
+    marks = bookmarks(b.pdf)
+    titles = [t for _, t, _ in marks]
+    parts = [t for level, t, _ in marks if level == 0]
+    assert parts == ["第一部分 部门概况", "第二部分 2024年度部门决算表", "第三部分 2024年度部门决算情况说明",
+                     "第四部分 名词解释", "第五部分 附件"]
+    assert "财政拨款“三公”经费支出决算表" in titles and "十三、预算绩效情况说明" in titles
+    table_mark = next(page for _, t, page in marks if t == "一般公共预算财政拨款基本支出决算明细表")
+    assert "公开06表" in b.pages[table_mark]
+
+
+def test_toc_page_numbers_point_at_the_headings(built):
+    b = built("zaozhuang-2024")
+    toc = b.pages[1] + b.pages[2]
+    for _, title, page in bookmarks(b.pdf):
+        line = next((l for l in toc.splitlines() if title in l), None)
+        assert line is not None, title
+        assert re.search(rf"{re.escape(title)}\s*\.+\s*{page + 1}(?!\d)", line), (title, line)
+
+
+def test_metadata_from_the_input(built):
+    meta = built("zaozhuang-2024").pdf.get_metadata_dict()
+    assert meta["Title"] == "2024年度枣庄市人民政府办公室本级决算"
+    assert meta["Author"] == "枣庄市人民政府办公室本级"
+    assert meta["CreationDate"].startswith("D:20250930")
+
+
+def test_all_fonts_embedded_as_subsets(built):
+    with pdfplumber.open(io.BytesIO(built("yanzhou-2024").pdf_bytes)) as pdf:
+        names = {c["fontname"] for page in pdf.pages for c in page.chars}
+    assert names
+    assert all(re.match(r"^[A-Z]{6}\+", n) for n in names), names
+    families = {n.split("+", 1)[1] for n in names}
+    assert {"JS-Serif", "JS-Sans-Bold,-Bold", "JS-Serif-Bold,-Bold"} <= families, families
+    assert not [f for f in families if not f.startswith("JS-")], families  # no fontconfig substitution
+
+
+def test_every_input_character_has_a_glyph():
+    for name in ("yanzhou-2024", "zaozhuang-2024", "shanxi-2024"):
+        loaded = load(INPUTS / name)
+        assert not [f for f in check(loaded, compute(loaded.unit)) if f.rule == "glyphs"], name
+
+
+def test_missing_glyph_is_reported():
+    assert missing_glyphs("兖州𪚥") == ["𪚥"]
+
+
+def test_same_input_gives_identical_pdf_bytes():
+    first = run(INPUTS / "zaozhuang-2024", ("pdf",)).outputs["pdf"]
+    second = run(INPUTS / "zaozhuang-2024", ("pdf",)).outputs["pdf"]
+    assert first == second
+    assert b"/tmp" not in first and b"/root" not in first and b"/home" not in first
+
+
+def test_missing_or_altered_pinned_font_fails_loudly(monkeypatch, tmp_path):
+    import dataclasses
+
+    import pytest
+
+    from generator import fonts
+
+    monkeypatch.setenv("JUESUAN_CACHE", str(tmp_path))
+    fonts.prepared_fonts.cache_clear()
+    try:
+        gone = dataclasses.replace(fonts.FACES[0], source=str(tmp_path / "NotoSerifCJK-Regular.ttc"))
+        monkeypatch.setattr(fonts, "FACES", (gone,))
+        with pytest.raises(fonts.FontError, match="fonts-noto-cjk"):
+            fonts.prepared_fonts()
+        altered = tmp_path / "altered.ttc"
+        altered.write_bytes(b"not the pinned font")
+        monkeypatch.setattr(fonts, "FACES", (dataclasses.replace(fonts.FACES[0], source=str(altered)),))
+        with pytest.raises(fonts.FontError, match="与固定版本不同"):
+            fonts.prepared_fonts()
+    finally:
+        fonts.prepared_fonts.cache_clear()
