@@ -72,6 +72,9 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
         story = narrate(facts)
     with timings.stage("compose"):
         html = compose(facts, story, chosen, draft=not final, findings=findings)
+    if final and story.missing:
+        lines = [f"  {what}：在输入的 reasons 中填写“{key}”" for key, what in story.missing]
+        raise BuildError("正式稿缺少以下原因说明，构建已停止：\n" + "\n".join(lines))
     outputs: dict[str, bytes] = {}
     if "html" in formats:
         from .render.html import standalone_html

@@ -134,5 +134,22 @@ def profile_files(ref: str) -> None:
         click.echo(f"{path}\t{layer}\t{rel}")
 
 
+def run_cli() -> None:
+    """Console entry point: an unexpected failure is reported in one Chinese line, not a traceback."""
+    import os
+
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        _fail("已中断。", 130)
+    except Exception as exc:  # noqa: BLE001 — last resort; JUESUAN_DEBUG=1 shows the traceback
+        if os.environ.get("JUESUAN_DEBUG"):
+            raise
+        _fail(f"内部错误（{type(exc).__name__}：{exc}）。请将输入与此信息报告给维护者；"
+              f"设置 JUESUAN_DEBUG=1 可显示详细信息。", 3)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run_cli()

@@ -18,7 +18,7 @@ from . import catalogue, numfmt
 from .compute import CLASS_CODES, Facts
 from .markdown import to_html
 from .money import ZERO
-from .narrate import Narrative
+from .narrate import Narrative, grade
 from .profile import Profile, ProfileError, fill
 
 
@@ -66,7 +66,9 @@ def environment(profile: Profile) -> SandboxedEnvironment:
         "score": numfmt.score,
         "cn": numfmt.chinese_number,
         "markdown": lambda text, shift=0: Markup(to_html(text, shift)),
+        "economic_name": catalogue.economic_name,
     })
+    env.globals["grade_of"] = grade
     return env
 
 

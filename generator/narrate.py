@@ -78,17 +78,71 @@ def completion(actual: Decimal, budget: Decimal | None, about_band: Decimal = De
     return Completion(kind, actual, budget, rate)
 
 
+GRADE_BANDS = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"), (Decimal(0), "差"))
+
+
+def grade(score: Decimal, bands=GRADE_BANDS) -> str:
+    """优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60; lower bounds inclusive (narrative.md §5.4)."""
+    return next(name for floor, name in bands if score >= floor)
+
+
+@dataclass(frozen=True)
+class ProjectResult:
+    name: str
+    budget: Decimal            # 全年预算数 (A)
+    executed: Decimal          # 全年执行数 (B)
+    rate: Decimal | None       # B / A × 100
+    execution_score: Decimal   # 分值 × min(B/A, 1), from the unrounded ratio (§5.3)
+    score: Decimal             # 总分
+    grade: str
+    source: object             # the input Project
+
+
+def project_result(project, bands=GRADE_BANDS) -> ProjectResult:
+    line = project.funds.total
+    budget, executed = line.full_year, line.executed
+    if budget > 0:
+        ratio = min(executed / budget, Decimal(1))
+        execution = cents(project.execution_weight * ratio)
+    else:
+        execution = ZERO
+    if project.indicators:
+        score = execution + sum((i.score for i in project.indicators), ZERO)
+    else:
+        score = project.total_score if project.total_score is not None else execution
+    return ProjectResult(project.name, cents(budget), cents(executed), pct(executed, budget), execution,
+                         score, grade(score, bands), project)
+
+
 @dataclass
 class Narrative:
     """What the templates need beyond the facts: computed sentences' numbers and attachment titles."""
     facts: Facts
     attachment_titles: list[str] = field(default_factory=list)
+    projects: list[ProjectResult] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)   # (reason key, what) left unwritten
+
+    def reason(self, key: str, what: str) -> str | None:
+        """The staff's reason text for `key`, or None (recorded so --final can list it)."""
+        text = (self.facts.data.reasons.get(key) or "").strip().rstrip("。；;")
+        if not text:
+            if (key, what) not in self.missing:
+                self.missing.append((key, what))
+            return None
+        return text
+
+    def text(self, key: str) -> str:
+        return (self.facts.data.texts.get(key) or "").strip().rstrip("。；;")
+
+    def grades(self) -> list[tuple[str, int]]:
+        counts = {name: sum(1 for p in self.projects if p.grade == name) for _, name in GRADE_BANDS}
+        return [(name, n) for name, n in counts.items() if n]
 
     def change(self, current: Decimal, prior: Decimal | None) -> Change:
         return change(cents(current), None if prior is None else cents(prior))
 
-    def shares(self, parts: list[Decimal], whole: Decimal) -> list[Decimal | None]:
-        return shares(parts, whole)
+    def shares(self, parts: list[Decimal], whole: Decimal, complete: bool = True) -> list[Decimal | None]:
+        return shares(parts, whole, complete)
 
     def completion(self, actual: Decimal, budget: Decimal | None, band: Decimal | float | str = 1) -> Completion:
         return completion(actual, budget, Decimal(str(band)))
@@ -101,4 +155,4 @@ def narrate(facts: Facts) -> Narrative:
         titles.append("项目支出绩效自评情况")
     titles.extend(f"{k.project}项目支出绩效评价报告" for k in perf.key_evaluations if k.report)
     titles.extend(a.title for a in facts.data.attachments)
-    return Narrative(facts, titles)
+    return Narrative(facts, titles, [project_result(p) for p in perf.projects])
