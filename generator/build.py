@@ -73,8 +73,8 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
     with timings.stage("compose"):
         html = compose(facts, story, chosen, draft=not final, findings=findings)
     if final and story.missing:
-        lines = [f"  {what}：在输入的 reasons 中填写“{key}”" for key, what in story.missing]
-        raise BuildError("正式稿缺少以下原因说明，构建已停止：\n" + "\n".join(lines))
+        lines = [f"  {what}：请在输入的 {where} 填写" for where, what in story.missing]
+        raise BuildError("正式稿缺少以下内容，构建已停止：\n" + "\n".join(lines))
     outputs: dict[str, bytes] = {}
     if "html" in formats:
         from .render.html import standalone_html

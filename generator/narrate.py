@@ -120,14 +120,19 @@ class Narrative:
     facts: Facts
     attachment_titles: list[str] = field(default_factory=list)
     projects: list[ProjectResult] = field(default_factory=list)
-    missing: list[tuple[str, str]] = field(default_factory=list)   # (reason key, what) left unwritten
+    missing: list[tuple[str, str]] = field(default_factory=list)   # (where to fill it in, what) for --final
+
+    def need(self, where: str, what: str) -> str:
+        """Record a gap the draft marks with a placeholder; returns `what` for the template."""
+        if (where, what) not in self.missing:
+            self.missing.append((where, what))
+        return what
 
     def reason(self, key: str, what: str) -> str | None:
         """The staff's reason text for `key`, or None (recorded so --final can list it)."""
         text = (self.facts.data.reasons.get(key) or "").strip().rstrip("。；;")
         if not text:
-            if (key, what) not in self.missing:
-                self.missing.append((key, what))
+            self.need(f"reasons 中的“{key}”", f"{what}的主要原因")
             return None
         return text
 

@@ -22,7 +22,8 @@ class Built:
         self.pdf = pdfium.PdfDocument(self.pdf_bytes)
         self.pages = [page.get_textpage().get_text_range() for page in self.pdf]
         self.text = "\n".join(self.pages)
-        self.flat = normalize(self.text)
+        # page footers ("— 17 —") interrupt sentences that run across a page break
+        self.flat = normalize(re.sub(r"(?m)^\s*— \d+ —\s*$", "", self.text))
 
 
 def normalize(text: str) -> str:
