@@ -90,8 +90,10 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
 
 
 def output_stem(result: Result) -> str:
-    unit = result.loaded.unit.unit
-    return f"{unit.year}年度{unit.name}{unit.scope}决算"
+    from .compose import document_title
+
+    stem = document_title(result.profile, result.facts)
+    return "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in stem)[:150]
 
 
 def write_atomically(target: Path, data: bytes) -> None:

@@ -36,6 +36,11 @@ def _words(profile: Profile, facts: Facts) -> dict[str, Any]:
             "S": unit.scope, "TS": facts.table_scope, "level": unit.level}
 
 
+def document_title(profile: Profile, facts: Facts) -> str:
+    """The cover title (also the PDF title and the output file name)."""
+    return facts.unit.cover_title or fill(profile.settings["cover"]["title"], **_words(profile, facts))
+
+
 def build_outline(profile: Profile, facts: Facts, narrative: Narrative) -> list[Entry]:
     s = profile.settings
     slots = _words(profile, facts)
@@ -87,7 +92,7 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
 
     outline = build_outline(profile, facts, narrative)
     publish = unit.publish_date or _default_publish_date(unit.year)
-    title = unit.cover_title or fill(profile.settings["cover"]["title"], **slots)
+    title = document_title(profile, facts)
     context = {"u": unit, "f": facts, "n": narrative, "P": profile.settings, "S": unit.scope,
                "TS": facts.table_scope, "outline": outline, "title": title, "words": words,
                "fill": lambda pattern, **kw: fill(pattern, **{**slots, **kw}), "draft": draft,

@@ -14,8 +14,10 @@ YUAN_PER_WAN = Decimal(10000)
 _AMOUNT_RE = re.compile(r"^\s*([+-]?[\d,]*\.?\d*)\s*(万元|元)?\s*$")
 
 
-def cents(value: Decimal) -> Decimal:
+def cents(value: Decimal | int) -> Decimal:
     """Round to the published precision (2 decimals of 万元), half up like Excel's ROUND."""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))   # ints from templates (counts, defaults); never floats
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
