@@ -36,9 +36,14 @@ def _words(profile: Profile, facts: Facts) -> dict[str, Any]:
             "S": unit.scope, "TS": facts.table_scope, "level": unit.level}
 
 
-def document_title(profile: Profile, facts: Facts) -> str:
-    """The cover title (also the PDF title and the output file name)."""
+def cover_title(profile: Profile, facts: Facts) -> str:
     return facts.unit.cover_title or fill(profile.settings["cover"]["title"], **_words(profile, facts))
+
+
+def document_title(profile: Profile, facts: Facts) -> str:
+    """The cover's title and lines in one string: the PDF title and the output file name."""
+    slots = _words(profile, facts)
+    return cover_title(profile, facts) + "".join(fill(line, **slots) for line in profile.settings["cover"]["lines"])
 
 
 def build_outline(profile: Profile, facts: Facts, narrative: Narrative) -> list[Entry]:
@@ -94,7 +99,8 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
     publish = unit.publish_date or _default_publish_date(unit.year)
     title = document_title(profile, facts)
     context = {"u": unit, "f": facts, "n": narrative, "P": profile.settings, "S": unit.scope,
-               "TS": facts.table_scope, "outline": outline, "title": title, "words": words,
+               "TS": facts.table_scope, "outline": outline, "title": title,
+               "cover_title": cover_title(profile, facts), "words": words,
                "fill": lambda pattern, **kw: fill(pattern, **{**slots, **kw}), "draft": draft,
                "findings": findings or [], "slots": slots, "u_overview": facts.data.overview,
                "classes": [(code, f"{numfmt.chinese_number(i)}、{catalogue.functional_name(code)}")
