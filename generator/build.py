@@ -81,9 +81,9 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
 
         outputs["html"] = standalone_html(html, chosen).encode("utf-8")
     if "pdf" in formats:
-        from .render.pdf import pdf_bytes, render_pdf
-
         with timings.stage("pdf"):
+            from .render.pdf import pdf_bytes, render_pdf  # WeasyPrint's import (~0.5 s) counts here
+
             document = render_pdf(html, chosen, loaded.base_dir)
             outputs["pdf"] = pdf_bytes(document)
     return Result(loaded, chosen, facts, findings, html, outputs, timings)

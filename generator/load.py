@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from . import yamlio
 from .model import UnitYear
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -50,9 +49,8 @@ class Source:
     def locate(self, loc: tuple) -> tuple[str, int | None]:
         if not loc or loc[0] not in self.nodes:
             return (str(self.root), None)
-        path, node = self.nodes[loc[0]]
-        line = _line_of(node, loc[1:])
-        return (str(path), line)
+        path, root = self.nodes[loc[0]]
+        return (str(path), yamlio.line_of(root, loc))
 
 
 @dataclass
@@ -63,24 +61,6 @@ class Loaded:
     @property
     def base_dir(self) -> Path:
         return self.source.root if self.source.root.is_dir() else self.source.root.parent
-
-
-def _line_of(node: Any, rest: tuple) -> int | None:
-    """1-based line of the deepest existing node along `rest` (ruamel keeps positions)."""
-    line = None
-    for key in rest:
-        if isinstance(node, CommentedMap):
-            match = next((k for k in node if str(k) == str(key)), None)
-            if match is None:
-                break
-            line = node.lc.key(match)[0] + 1
-            node = node[match]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-            line = node.lc.item(key)[0] + 1
-            node = node[key]
-        else:
-            break
-    return line
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -98,7 +78,7 @@ def _decode(path: Path, data: bytes) -> str:
         raise InputError([Problem(str(path), f"文件不是 UTF-8 编码：{hint}", line)]) from None
 
 
-def _parse(path: Path) -> CommentedMap:
+def _parse(path: Path) -> tuple[dict, yaml.Node]:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -111,34 +91,31 @@ def _parse(path: Path) -> CommentedMap:
         raise InputError([Problem(str(path), f"无法读取文件（{exc.strerror}）")]) from None
     if not text.strip():
         raise InputError([Problem(str(path), "文件为空")])
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
     try:
-        tree = yaml.load(text)
-    except MarkedYAMLError as exc:
+        tree, root = yamlio.load_with_nodes(text)
+    except yamlio.DuplicateKey as exc:
+        raise InputError([Problem(str(path), f"键“{exc.key}”重复出现", exc.line)]) from None
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
         what = exc.problem or exc.context or "语法错误"
-        raise InputError([Problem(str(path), f"YAML 语法错误（{what}）", line)]) from None
-    except (YAMLError, RecursionError, ValueError) as exc:
+        raise InputError([Problem(str(path), f"YAML 语法错误（{what}）", mark.line + 1 if mark else None)]) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise InputError([Problem(str(path), f"YAML 无法解析：{type(exc).__name__}")]) from None
     if tree is None:
         raise InputError([Problem(str(path), "文件为空")])
-    if not isinstance(tree, CommentedMap):
+    if not isinstance(tree, dict):
         raise InputError([Problem(str(path), "顶层应为“键: 值”的映射（如 unit:、tables:）", 1)])
-    return tree
+    return tree, root
 
 
 def _plain(node: Any, depth: int = 0) -> Any:
-    """ruamel nodes → plain Python; floats keep their shortest decimal text so Decimal sees 336.88."""
+    """Keys as text (codes may be typed unquoted); bounded depth so hostile nesting cannot recurse away."""
     if depth > 50:
         raise ValueError("嵌套过深")
     if isinstance(node, dict):
-        return {str(k) if not isinstance(k, (int, float)) else k: _plain(v, depth + 1) for k, v in node.items()}
+        return {k if isinstance(k, (int, str)) else str(k): _plain(v, depth + 1) for k, v in node.items()}
     if isinstance(node, list):
         return [_plain(v, depth + 1) for v in node]
-    if isinstance(node, float):
-        return repr(float(node))
     return node
 
 
@@ -157,17 +134,17 @@ def read_tree(path: Path) -> tuple[dict, Source]:
     source = Source(root=path)
     merged: dict[str, Any] = {}
     for file in input_files(path):
-        tree = _parse(file)
+        tree, root = _parse(file)
         for key, value in tree.items():
-            if key in merged:
+            line = yamlio.top_level_line(root, str(key))
+            if str(key) in merged:
                 first = source.nodes[str(key)][0]
-                raise InputError([Problem(str(file), f"顶层键“{key}”已在 {first.name} 中出现",
-                                          tree.lc.key(key)[0] + 1)])
-            source.nodes[str(key)] = (file, value)
+                raise InputError([Problem(str(file), f"顶层键“{key}”已在 {first.name} 中出现", line)])
+            source.nodes[str(key)] = (file, root)
             try:
                 merged[str(key)] = _plain(value)
             except ValueError as exc:
-                raise InputError([Problem(str(file), str(exc), tree.lc.key(key)[0] + 1)]) from None
+                raise InputError([Problem(str(file), str(exc), line)]) from None
     return merged, source
 
 

@@ -12,8 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+import yaml
+
+from . import yamlio
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -90,12 +91,14 @@ def _read_settings(path: Path) -> dict[str, Any]:
     if not file.is_file():
         raise ProfileError("缺少 profile.yaml", str(path))
     try:
-        data = YAML(typ="safe", pure=True).load(file.read_text(encoding="utf-8"))
-    except MarkedYAMLError as exc:
+        data = yamlio.load(file.read_text(encoding="utf-8"))
+    except yamlio.DuplicateKey as exc:
+        raise ProfileError(f"键“{exc.key}”重复出现", str(file), exc.line) from None
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ProfileError(f"YAML 语法错误（{exc.problem or exc.context}）", str(file),
                            mark.line + 1 if mark else None) from None
-    except (YAMLError, UnicodeDecodeError, OSError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         raise ProfileError(f"无法读取（{type(exc).__name__}）", str(file)) from None
     if data is None:
         return {}

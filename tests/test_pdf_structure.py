@@ -32,13 +32,14 @@ def test_bookmarks_cover_parts_sections_and_tables(built):
 
 def test_toc_page_numbers_point_at_the_headings(built):
     b = built("zaozhuang-2024")
-    toc = b.pages[1] + b.pages[2]
+    with pdfplumber.open(io.BytesIO(b.pdf_bytes)) as pdf:   # lines in visual order (numbers are floats)
+        toc = "\n".join(pdf.pages[i].extract_text() for i in (1, 2))
     for level, title, page in bookmarks(b.pdf):
         if level > 1:   # sub-headings are bookmarks but, as in the seeds, not 目录 lines
             continue
         line = next((l for l in toc.splitlines() if title in l), None)
         assert line is not None, title
-        assert re.search(rf"{re.escape(title)}\s*\.+\s*{page + 1}(?!\d)", line), (title, line)
+        assert re.search(rf"{re.escape(title)}\s*{page + 1}(?!\d)", line), (title, line)
 
 
 def test_metadata_from_the_input(built):
