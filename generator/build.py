@@ -62,7 +62,7 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
         loaded = load(path)
         chosen = profile_for(loaded, profile)
     with timings.stage("compute"):
-        facts = compute(loaded.unit)
+        facts = compute(loaded.unit, loaded.prior.unit if loaded.prior else None)
     with timings.stage("check"):
         findings = check(loaded, facts)
     errors = [f for f in findings if f.severity == "错误"]

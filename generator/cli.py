@@ -77,7 +77,7 @@ def validate(path: Path, fmt: str, profile: str | None) -> None:
 
     try:
         loaded = load(path)
-        findings = check(loaded, compute(loaded.unit))
+        findings = check(loaded, compute(loaded.unit, loaded.prior.unit if loaded.prior else None))
     except USAGE_ERRORS as exc:
         if fmt == "json":
             problems = getattr(exc, "problems", None) or []

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import catalogue
-from .model import ThreePublicAmounts, UnitYear
+from .model import ExpenditureByKind, IncomeByKind, Prior, ThreePublicAmounts, UnitYear
 from .money import ZERO, cents
 from .rollup import Discrepancy, RolledTable, rollup, settle
 
@@ -61,6 +61,7 @@ class Facts:
     procurement_total: Decimal
     office_running: Decimal | None
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    prior: Prior = field(default_factory=Prior)   # typed prior figures, completed from last year's input
 
     @property
     def unit(self):
@@ -110,7 +111,24 @@ def _basic_detail(data: UnitYear, found: list) -> BasicDetail:
     return BasicDetail(amounts, personnel, public)
 
 
-def compute(data: UnitYear) -> Facts:
+def prior_from(last: "Facts") -> Prior:
+    """Last year's figures as the year-over-year sentences need them, from last year's computed facts."""
+    tp = last.three_public_actual
+    return Prior(
+        total=last.t01[31], income_total=last.t01[27] + last.t01[28] + last.t01[29],
+        expenditure_total=last.t01[62],
+        income=IncomeByKind(**{k: last.income.total.get(k) for k in INCOME_COLUMNS[1:]}),
+        expenditure=ExpenditureByKind(**{k: last.expenditure.total.get(k) for k in EXPENDITURE_COLUMNS[1:]}),
+        fiscal_total=last.t04_left[32], fiscal_income_total=last.t04_left[32], fiscal_expenditure_total=last.t04_right[64][0],
+        gpb_expenditure=last.gpb.total.get("total"),
+        gpb_classes={line.code: line.get("total") for line in last.gpb.at_level(1)},
+        three_public=ThreePublicAmounts(total=tp.total, abroad=tp.abroad, vehicle_total=tp.vehicle_total,
+                                        vehicle_purchase=tp.vehicle_purchase, vehicle_running=tp.vehicle_running,
+                                        reception=tp.reception),
+        office_running=last.office_running)
+
+
+def compute(data: UnitYear, last_year: UnitYear | None = None) -> Facts:
     t = data.tables
     found: list[Discrepancy] = []
     income = rollup(t.income.rows, t.income.total, INCOME_COLUMNS, "公开02表", "tables.income", _names,
@@ -177,8 +195,12 @@ def compute(data: UnitYear) -> Facts:
     else:
         office_running = None
 
+    prior = data.prior
+    if last_year is not None:
+        derived = prior_from(compute(last_year))
+        prior = derived.model_copy(update={k: getattr(data.prior, k) for k in data.prior.model_fields_set})
     return Facts(data, income, expenditure, gpb, gf, soe, t01, left, right, basic, budget, actual,
-                 procurement_total, office_running, found)
+                 procurement_total, office_running, found, prior)
 
 
 def _with_closing(rows):

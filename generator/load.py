@@ -57,6 +57,7 @@ class Source:
 class Loaded:
     unit: UnitYear
     source: Source
+    prior: "Loaded | None" = None     # last year's input when unit.prior.path names one
 
     @property
     def base_dir(self) -> Path:
@@ -148,7 +149,7 @@ def read_tree(path: Path) -> tuple[dict, Source]:
     return merged, source
 
 
-def load(path: str | Path) -> Loaded:
+def load(path: str | Path, follow_prior: bool = True) -> Loaded:
     root = Path(path)
     data, source = read_tree(root)
     unit_block = data.get("unit") if isinstance(data.get("unit"), dict) else {}
@@ -159,7 +160,27 @@ def load(path: str | Path) -> Loaded:
         raise InputError([_problem(err, source) for err in exc.errors(include_url=False)]) from None
     except RecursionError:
         raise InputError([Problem(str(root), "输入嵌套过深")]) from None
-    return Loaded(unit=unit, source=source)
+    loaded = Loaded(unit=unit, source=source)
+    if follow_prior and unit.prior.path:
+        loaded.prior = _load_prior(loaded)
+    return loaded
+
+
+def _load_prior(loaded: Loaded) -> Loaded:
+    """Last year's input, relative to this one; its own prior.path is not followed."""
+    target = (loaded.base_dir / loaded.unit.prior.path).resolve()
+    file, line = loaded.source.locate(("prior", "path"))
+    if target == loaded.source.root.resolve():
+        raise InputError([Problem(file, "上年输入不能指向本年输入自身", line, "prior.path")])
+    try:
+        prior = load(target, follow_prior=False)
+    except InputError as exc:
+        head = Problem(file, f"上年输入 {target} 无法使用：", line, "prior.path")
+        raise InputError([head, *exc.problems]) from None
+    if prior.unit.unit.year != loaded.unit.unit.year - 1:
+        raise InputError([Problem(file, f"上年输入的年度为 {prior.unit.unit.year}，应为 "
+                                        f"{loaded.unit.unit.year - 1}", line, "prior.path")])
+    return prior
 
 
 _MESSAGES = {

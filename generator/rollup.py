@@ -64,7 +64,10 @@ class RolledTable:
 
 def settle(typed: Decimal | None, parts: list[Decimal], exact: Decimal, where: str, path: str,
            found: list[Discrepancy]) -> Decimal:
-    """The figure to print for a subtotal: typed if within tolerance of Σ parts, else the computed one."""
+    """The figure to print for a subtotal: typed if within tolerance of Σ printed parts, else that Σ.
+
+    Without a typed value the exact sum is rounded once (amounts typed in 元 round like the accounting
+    software's reports)."""
     shown_sum = sum(parts, ZERO)
     if typed is None:
         return cents(exact)
@@ -75,7 +78,7 @@ def settle(typed: Decimal | None, parts: list[Decimal], exact: Decimal, where: s
         found.append(Discrepancy(where, typed, shown_sum, tolerance, path, "tail"))
         return typed
     found.append(Discrepancy(where, typed, shown_sum, tolerance, path, "error"))
-    return cents(exact)
+    return cents(shown_sum)   # print what the error message says it should be: Σ of the printed parts
 
 
 Deriver = Callable[[dict[str, Decimal]], dict[str, Decimal]]

@@ -87,3 +87,46 @@ def test_single_file_input(tmp_path):
     (tmp_path / "all.yaml").write_text(merged, encoding="utf-8")
     loaded = load(tmp_path / "all.yaml")
     assert compute(loaded.unit).t01[31] == D("4299.91")
+
+
+def _input_with_prior_path(tmp_path, last_year: int):
+    """A copy of zaozhuang-2024 whose prior block only names a copy of itself (with `last_year`)."""
+    import shutil
+
+    last = tmp_path / "last"
+    shutil.copytree(INPUTS / "zaozhuang-2024", last)
+    unit_yaml = (last / "unit.yaml").read_text(encoding="utf-8")
+    (last / "unit.yaml").write_text(unit_yaml.replace("year: 2024", f"year: {last_year}"), encoding="utf-8")
+    tables = (last / "tables.yaml").read_text(encoding="utf-8")
+    assert tables.count("154.88") == 3       # 2210201 in 公开02、03、05表
+    (last / "tables.yaml").write_text(tables.replace("154.88", "150.00"), encoding="utf-8")
+    this = tmp_path / "this"
+    shutil.copytree(INPUTS / "zaozhuang-2024", this)
+    narrative = (this / "narrative.yaml").read_text(encoding="utf-8")
+    start, end = narrative.index("prior:"), narrative.index("\nbudget:")
+    (this / "narrative.yaml").write_text(narrative[:start] + "prior:\n  path: ../last\n  gpb_expenditure: 4895.56\n"
+                                         + narrative[end:], encoding="utf-8")
+    return this
+
+
+def test_prior_path_reads_last_years_input(tmp_path):
+    from generator.build import run
+
+    this = _input_with_prior_path(tmp_path, 2023)
+    loaded = load(this)
+    assert loaded.prior is not None and loaded.prior.unit.unit.year == 2023
+    facts = compute(loaded.unit, loaded.prior.unit)
+    assert facts.prior.gpb_expenditure == D("4895.56")          # a typed prior field wins
+    # last year: 住房公积金 150.00 instead of 154.88 → totals 4,295.03
+    assert facts.prior.total == D("4295.03")
+    assert facts.prior.expenditure.basic == D("2085.08")   # Σ类 2,089.96 (seed tail) − 4.88
+    html = run(this, ("html",)).html
+    assert "收、支总计各增加4.88万元，增长0.11%" in html
+    assert "基本支出2,089.95万元。与2023年度相比，增加4.87万元，增长0.23%" in html
+
+
+def test_prior_path_with_the_wrong_year_is_reported(tmp_path):
+    this = _input_with_prior_path(tmp_path, 2022)
+    with pytest.raises(InputError) as caught:
+        load(this)
+    assert any("年度为 2022，应为 2023" in p.message and p.field == "prior.path" for p in caught.value.problems)
