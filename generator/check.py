@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from . import catalogue
 from .compute import Facts
 from .fonts import missing_glyphs
 from .load import Loaded
@@ -79,5 +80,29 @@ def _strings(value) -> list[str]:
     return []
 
 
+def catalogue_findings(loaded: Loaded, facts: Facts) -> list[Finding]:
+    """Codes the 2024 catalogue does not know, and 项 whose 名词解释 has no explanation to print."""
+    out = []
+    overrides = loaded.unit.glossary.codes
+    for label, table, path in (("公开02表", facts.income, "tables.income"), ("公开03表", facts.expenditure,
+                               "tables.expenditure"), ("公开05表", facts.gpb, "tables.gpb"),
+                               ("政府性基金表", facts.gf, "tables.gf"), ("国有资本经营表", facts.soe, "tables.soe")):
+        rows = getattr(loaded.unit.tables, path.split(".")[1]).rows
+        for index, row in enumerate(rows):
+            entry = catalogue.functional(row.code)
+            where = f"{path}.rows.{index}.code"
+            file, line = _locate(loaded, where)
+            if entry is None:
+                out.append(Finding("警告", "catalogue", f"{label}：科目编码 {row.code} 不在 2024 年支出功能分类目录中，"
+                                   "请核对编码；科目名称将取自输入", where, file, line))
+            elif len(row.code) == 7 and not entry.get("explanation") and row.code not in overrides:
+                out.append(Finding("警告", "glossary", f"名词解释缺少科目 {row.code}（{entry['name']}）的说明，"
+                                   f"可在输入的 glossary.codes 中填写", where, file, line))
+    unique: dict[tuple, Finding] = {}
+    for finding in out:
+        unique.setdefault((finding.rule, finding.message), finding)
+    return list(unique.values())
+
+
 def check(loaded: Loaded, facts: Facts) -> list[Finding]:
-    return rollup_findings(loaded, facts) + glyph_findings(loaded)
+    return rollup_findings(loaded, facts) + catalogue_findings(loaded, facts) + glyph_findings(loaded)

@@ -18,6 +18,11 @@ EXPENDITURE_COLUMNS = ("total", "basic", "project", "upper", "operating", "subsi
 SPEND_COLUMNS = ("total", "basic", "project")
 FUND_COLUMNS = ("opening", "income", "total", "basic", "project", "closing")
 
+HEADERS = {"total": "合计", "fiscal": "财政拨款收入", "superior": "上级补助收入", "business": "事业收入",
+           "operating": "经营收入/支出", "affiliated": "附属单位上缴收入", "other": "其他收入", "basic": "基本支出",
+           "project": "项目支出", "upper": "上缴上级支出", "subsidiary": "对附属单位补助支出",
+           "opening": "年初结转和结余", "income": "本年收入", "closing": "年末结转和结余"}
+
 # The 26 expenditure classes of 公开01/04表 in their fixed order (tables.md §1.6).
 CLASS_CODES = ("201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214",
                "215", "216", "217", "219", "220", "221", "222", "223", "224", "229", "231", "232", "234")
@@ -132,15 +137,15 @@ def compute(data: UnitYear, last_year: UnitYear | None = None) -> Facts:
     t = data.tables
     found: list[Discrepancy] = []
     income = rollup(t.income.rows, t.income.total, INCOME_COLUMNS, "公开02表", "tables.income", _names,
-                    {"total": (INCOME_COLUMNS[1:], 1)})
+                    {"total": (INCOME_COLUMNS[1:], 1)}, {**HEADERS, "total": "本年收入合计"})
     expenditure = rollup(t.expenditure.rows, t.expenditure.total, EXPENDITURE_COLUMNS, "公开03表",
-                         "tables.expenditure", _names, {"total": (EXPENDITURE_COLUMNS[1:], 1)})
+                         "tables.expenditure", _names, {"total": (EXPENDITURE_COLUMNS[1:], 1)}, {**HEADERS, "total": "本年支出合计"})
     gpb = rollup(t.gpb.rows, t.gpb.total, SPEND_COLUMNS, "公开05表", "tables.gpb", _names,
-                 {"total": (("basic", "project"), 1)})
+                 {"total": (("basic", "project"), 1)}, {**HEADERS, "total": "小计"})
     soe = rollup(t.soe.rows, t.soe.total, SPEND_COLUMNS, "国有资本经营表", "tables.soe", _names,
-                 {"total": (("basic", "project"), 1)})
+                 {"total": (("basic", "project"), 1)}, {**HEADERS, "total": "小计"})
     gf = rollup(_with_closing(t.gf.rows), _with_closing([t.gf.total])[0] if t.gf.total else None,
-                FUND_COLUMNS, "政府性基金表", "tables.gf", _names, {"total": (("basic", "project"), 1)})
+                FUND_COLUMNS, "政府性基金表", "tables.gf", _names, {"total": (("basic", "project"), 1)}, {**HEADERS, "total": "本年支出小计"})
     for table in (income, expenditure, gpb, soe, gf):
         found.extend(table.discrepancies)
 

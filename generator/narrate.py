@@ -128,11 +128,12 @@ class Narrative:
             self.missing.append((where, what))
         return what
 
-    def reason(self, key: str, what: str) -> str | None:
-        """The staff's reason text for `key`, or None (recorded so --final can list it)."""
+    def reason(self, key: str, what: str, required: bool = True) -> str | None:
+        """The staff's reason text for `key`, or None; a required one that is missing is recorded."""
         text = (self.facts.data.reasons.get(key) or "").strip().rstrip("。；;")
         if not text:
-            self.need(f"reasons 中的“{key}”", f"{what}的主要原因")
+            if required:
+                self.need(f"reasons 中的“{key}”", f"{what}的主要原因")
             return None
         return text
 

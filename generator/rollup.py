@@ -85,8 +85,8 @@ Deriver = Callable[[dict[str, Decimal]], dict[str, Decimal]]
 
 
 def rollup(rows: Iterable, total_row, columns: tuple[str, ...], label: str, path: str,
-           names: Callable[[str], str], derived: dict[str, tuple[tuple[str, ...], int]] | None = None
-           ) -> RolledTable:
+           names: Callable[[str], str], derived: dict[str, tuple[tuple[str, ...], int]] | None = None,
+           headers: dict[str, str] | None = None) -> RolledTable:
     """Roll 项 rows up to 款, 类 and 合计.
 
     `derived` maps a column to (its component columns, sign pattern unused=1): e.g. total = basic + project.
@@ -94,6 +94,7 @@ def rollup(rows: Iterable, total_row, columns: tuple[str, ...], label: str, path
     `fiscal` does not claim the other columns are zero.
     """
     derived = derived or {}
+    headers = headers or {}
     found: list[Discrepancy] = []
     leaves: dict[str, tuple[int, object]] = {}
     typed: dict[str, tuple[int, object]] = {}
@@ -111,7 +112,7 @@ def rollup(rows: Iterable, total_row, columns: tuple[str, ...], label: str, path
         return getattr(row, column)
 
     def describe(code: str) -> str:
-        return f"{label} {code or '合计'}"
+        return f"{label} {code or '合计行'}"
 
     def leaf_line(code: str, index: int, row) -> Line:
         exact = {c: (getattr(row, c) or ZERO) for c in columns if c not in derived}
@@ -119,7 +120,8 @@ def rollup(rows: Iterable, total_row, columns: tuple[str, ...], label: str, path
         for column, (parts, _) in derived.items():
             exact[column] = sum((exact[p] for p in parts), ZERO)
             values[column] = settle(given(row, column), [values[p] for p in parts], exact[column],
-                                    f"{describe(code)} {column}", f"{path}.rows.{index}.{column}", found)
+                                    f"{describe(code)} {headers.get(column, column)}", f"{path}.rows.{index}.{column}",
+                                    found)
         return Line(code, row.name or names(code), values, exact)
 
     def parent_line(code: str, children: list[Line], typed_row, row_path: str) -> Line:
@@ -128,12 +130,13 @@ def rollup(rows: Iterable, total_row, columns: tuple[str, ...], label: str, path
         for column in columns:
             exact[column] = sum((c.exact[column] for c in children), ZERO)
             values[column] = settle(given(typed_row, column), [c.values[column] for c in children],
-                                    exact[column], f"{describe(code)} {column}", f"{row_path}.{column}", found)
+                                    exact[column], f"{describe(code)} {headers.get(column, column)}",
+                                    f"{row_path}.{column}", found)
         for column, (parts, _) in derived.items():  # row identity: 合计 column = Σ its components
             part_values = [values[p] for p in parts]
             if values[column] != sum(part_values, ZERO):
-                settle(values[column], part_values, exact[column], f"{describe(code)} {column}=Σ",
-                       f"{row_path}.{column}", found)
+                settle(values[column], part_values, exact[column],
+                       f"{describe(code)} {headers.get(column, column)}（与同行各栏之和）", f"{row_path}.{column}", found)
         name = (getattr(typed_row, "name", None) if typed_row is not None else None) or names(code)
         return Line(code, name, values, exact)
 

@@ -142,3 +142,23 @@ def test_final_build_lists_a_missing_reason_and_draft_shows_placeholder(tmp_path
     assert draft.returncode == 0, draft.stderr
     html = next((tmp_path / "draft").glob("*.html")).read_text(encoding="utf-8")
     assert '<span class="placeholder">【待补充：收、支总计变动的主要原因】</span>' in html
+
+
+def test_reason_threshold_drops_the_requirement_for_small_changes(tmp_path):
+    from generator.build import run
+
+    copy = tmp_path / "zaozhuang"
+    shutil.copytree(INPUTS / "zaozhuang-2024", copy)
+    text = (copy / "narrative.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = lines.index("reasons:")
+    lines = [l for i, l in enumerate(lines) if not (i > start and l.startswith("  expenditure.basic:"))]
+    (copy / "narrative.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    strict = run(copy, ("html",)).html
+    assert "【待补充：基本支出变动的主要原因】" in strict           # 6.38% drop needs a reason by default
+    profile = tmp_path / "lenient"
+    profile.mkdir()
+    (profile / "profile.yaml").write_text("extends: shandong-2024\nreason_threshold: 10\n", encoding="utf-8")
+    lenient = run(copy, ("html",), profile=str(profile)).html
+    assert "待补充" not in lenient
+    assert "减少142.37万元，下降6.38%。</p>" in lenient           # below 10 %: no reason, no placeholder
