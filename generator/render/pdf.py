@@ -44,12 +44,41 @@ def font_face_css(profile: Profile) -> str:
     return "\n".join(rules)
 
 
+def settings_css(profile: Profile) -> str:
+    """The profile's `fonts:` and `page:` settings as CSS, applied after the stylesheets."""
+    settings = profile.settings
+    fonts_by_role = settings.get("fonts", {})
+    variables = " ".join(f'--font-{role}: "{_css_string(family)}";' for role, family in fonts_by_role.items())
+    page = settings.get("page", {})
+    rules = [f":root {{ {variables} }}"]
+    if page.get("size") or page.get("margin"):
+        rules.append(f"@page {{ size: {_css_token(page.get('size', 'A4'))}; "
+                     f"margin: {_css_token(page.get('margin', '37mm 26mm 35mm 28mm'))}; }}")
+    if page.get("footer"):
+        before, _, after = str(page["footer"]).partition("{page}")
+        rules.append(f'@page {{ @bottom-center {{ content: "{_css_string(before)}" counter(page) '
+                     f'"{_css_string(after)}"; }} }}')
+    if page.get("landscape_margin"):
+        rules.append(f"@page landscape {{ margin: {_css_token(page['landscape_margin'])}; }}")
+    return "\n".join(rules)
+
+
+def _css_string(text: str) -> str:
+    return str(text).replace("\\", "").replace('"', "")
+
+
+def _css_token(text: str) -> str:
+    """Lengths and keywords only: a profile value cannot open a block or a url()."""
+    return "".join(ch for ch in str(text) if ch.isalnum() or ch in " .%-")
+
+
 def stylesheets(profile: Profile, fetcher: URLFetcher, font_config: FontConfiguration) -> list[CSS]:
     # @font-face rules in external sheets only take effect with the FontConfiguration shared with render().
     sheets = [CSS(string=font_face_css(profile), url_fetcher=fetcher, font_config=font_config)]
     for path in profile.stylesheets():
         sheets.append(CSS(string=path.read_text(encoding="utf-8"), base_url=path.parent.as_uri() + "/",
                           url_fetcher=fetcher, font_config=font_config))
+    sheets.append(CSS(string=settings_css(profile), url_fetcher=fetcher, font_config=font_config))
     return sheets
 
 
