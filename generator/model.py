@@ -259,6 +259,8 @@ class Vehicles(Strict):
 class Assets(Strict):
     vehicles: Vehicles = Field(default_factory=Vehicles)
     equipment_over_1m: int = Field(0, ge=0, description="单价100万元（含）以上设备（不含车辆）台（套）")
+    general_equipment_over_500k: int = Field(0, ge=0, description="单位价值50万元以上通用设备台（套）（山东2020版式）")
+    special_equipment_over_1m: int = Field(0, ge=0, description="单位价值100万元以上专用设备台（套）（山东2020版式）")
 
 
 # ---------------------------------------------------------------- year-over-year and budgets
