@@ -69,9 +69,9 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
     if final and errors:
         raise BuildError("校验发现错误，--final 构建已停止：\n" + "\n".join(f"  {f}" for f in errors))
     with timings.stage("narrate"):
-        story = narrate(facts)
+        story = narrate(facts, chosen.settings)
     with timings.stage("compose"):
-        html = compose(facts, story, chosen, draft=not final, findings=findings)
+        html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents)
     if final and story.missing:
         lines = [f"  {what}：请在输入的 {where} 填写" for where, what in story.missing]
         raise BuildError("正式稿缺少以下内容，构建已停止：\n" + "\n".join(lines))

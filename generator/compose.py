@@ -19,7 +19,7 @@ from .compute import CLASS_CODES, Facts
 from .cache import cache_root
 from .markdown import to_html
 from .money import ZERO
-from .narrate import Narrative, grade
+from .narrate import Narrative
 from .profile import Profile, ProfileError, fill
 
 
@@ -47,7 +47,7 @@ def document_title(profile: Profile, facts: Facts) -> str:
     return cover_title(profile, facts) + "".join(fill(line, **slots) for line in profile.settings["cover"]["lines"])
 
 
-def build_outline(profile: Profile, facts: Facts, narrative: Narrative) -> list[Entry]:
+def build_outline(profile: Profile, facts: Facts, attachments: list["Attachment"]) -> list[Entry]:
     s = profile.settings
     slots = _words(profile, facts)
     parts = s["parts"]
@@ -61,8 +61,48 @@ def build_outline(profile: Profile, facts: Facts, narrative: Narrative) -> list[
         Entry(f"section-{sec['id']}", fill(sec["title"], **slots)) for sec in s["sections"]])
     glossary = Entry("part-glossary", fill(parts["glossary"], **slots))
     attachments = Entry("part-attachments", fill(parts["attachments"], **slots),
-                        [Entry(f"attachment-{i}", a) for i, a in enumerate(narrative.attachment_titles, 1)])
+                        [item.entry for item in attachments])
     return [overview, tables, sections, glossary, attachments]
+
+
+@dataclass
+class Attachment:
+    kind: str            # summary | projects | report | markdown | pdf
+    entry: Entry
+    body: str = ""       # Markdown text for reports and markdown attachments
+    source: object = None
+
+
+def _split_title(markdown: str) -> tuple[str | None, str]:
+    """A report's leading "# 标题" becomes its 目录 entry; the rest is its body."""
+    lines = markdown.lstrip("\ufeff").splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and lines[0].startswith("# "):
+        return lines[0][2:].strip(), "\n".join(lines[1:])
+    return None, "\n".join(lines)
+
+
+def attachment_items(profile: Profile, facts: Facts, narrative: Narrative, documents: dict[str, str]
+                     ) -> list[Attachment]:
+    """第五部分's items in order: self-evaluation summary, project tables, key reports, other attachments."""
+    words = {**profile.settings.get("words", {}), **facts.data.wording}
+    slots = _words(profile, facts)
+    items: list[Attachment] = []
+    if narrative.projects:
+        items.append(Attachment("summary", Entry("attachment-summary", fill(words["att_summary"], **slots))))
+        if any(p.source.publish_table for p in narrative.projects):
+            items.append(Attachment("projects", Entry("attachment-projects", fill(words["att_projects"], **slots))))
+    for i, key in enumerate(facts.data.performance.key_evaluations, 1):
+        if key.report and key.report in documents:
+            title, body = _split_title(documents[key.report])
+            title = title or fill(words["att_report"], project=key.project, **slots)
+            items.append(Attachment("report", Entry(f"attachment-report-{i}", title), body, key))
+    for i, extra in enumerate(facts.data.attachments, 1):
+        kind = "markdown" if extra.markdown else "pdf"
+        body = documents.get(extra.markdown, "") if extra.markdown else ""
+        items.append(Attachment(kind, Entry(f"attachment-extra-{i}", extra.title), _split_title(body)[1], extra))
+    return items
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
@@ -89,12 +129,11 @@ def environment(profile: Profile) -> SandboxedEnvironment:
         "markdown": lambda text, shift=0: Markup(to_html(text, shift)),
         "economic_name": catalogue.economic_name,
     })
-    env.globals["grade_of"] = grade
     return env
 
 
 def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = True,
-            findings: list | None = None) -> str:
+            findings: list | None = None, documents: dict[str, str] | None = None) -> str:
     unit = facts.unit
     slots = _words(profile, facts)
     wording_overrides = facts.data.wording
@@ -106,7 +145,8 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
             raise ProfileError(f"版式中缺少措辞“{key}”")
         return fill(pattern, **{**slots, **extra})
 
-    outline = build_outline(profile, facts, narrative)
+    attachments = attachment_items(profile, facts, narrative, documents or {})
+    outline = build_outline(profile, facts, attachments)
     publish = unit.publish_date or _default_publish_date(unit.year)
     title = document_title(profile, facts)
     context = {"u": unit, "f": facts, "n": narrative, "P": profile.settings, "S": unit.scope,
@@ -118,6 +158,7 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
                            for i, code in enumerate(CLASS_CODES, 1)],
                "basic_detail_grid": basic_detail_grid(profile.settings, facts),
                "glossary": glossary(profile.settings, facts, slots),
+               "attachments": attachments,
                "publish_date": publish.isoformat(),
                "publish_date_text": f"{publish.year}年{publish.month}月"}
     env = environment(profile)

@@ -58,6 +58,8 @@ class Loaded:
     unit: UnitYear
     source: Source
     prior: "Loaded | None" = None     # last year's input when unit.prior.path names one
+    documents: dict[str, str] = field(default_factory=dict)   # Markdown attachments by their input path
+    pdfs: dict[str, Path] = field(default_factory=dict)       # PDF attachments to append, by input path
 
     @property
     def base_dir(self) -> Path:
@@ -161,9 +163,53 @@ def load(path: str | Path, follow_prior: bool = True) -> Loaded:
     except RecursionError:
         raise InputError([Problem(str(root), "输入嵌套过深")]) from None
     loaded = Loaded(unit=unit, source=source)
+    _read_attachments(loaded)
     if follow_prior and unit.prior.path:
         loaded.prior = _load_prior(loaded)
     return loaded
+
+
+def _attachment_refs(unit: UnitYear) -> list[tuple[str, str, str]]:
+    """(field path, relative path, kind) of every file the input refers to."""
+    refs = [(f"performance.key_evaluations.{i}.report", k.report, "markdown")
+            for i, k in enumerate(unit.performance.key_evaluations) if k.report]
+    for i, item in enumerate(unit.attachments):
+        if item.markdown:
+            refs.append((f"attachments.{i}.markdown", item.markdown, "markdown"))
+        if item.pdf:
+            refs.append((f"attachments.{i}.pdf", item.pdf, "pdf"))
+    return refs
+
+
+def _read_attachments(loaded: Loaded) -> None:
+    """Attachment files must lie inside the input directory: input text never reaches other files."""
+    base = loaded.base_dir.resolve()
+    problems = []
+    for field_path, rel, kind in _attachment_refs(loaded.unit):
+        file, line = loaded.source.locate(tuple(int(p) if p.isdigit() else p for p in field_path.split(".")))
+        target = (base / rel).resolve()
+        if base not in target.parents:
+            problems.append(Problem(file, f"附件“{rel}”必须位于输入目录内", line, field_path))
+            continue
+        if not target.is_file():
+            problems.append(Problem(file, f"附件文件“{rel}”不存在", line, field_path))
+            continue
+        if target.stat().st_size > MAX_FILE_BYTES:
+            problems.append(Problem(file, f"附件“{rel}”过大（上限 50 MB）", line, field_path))
+            continue
+        data = target.read_bytes()
+        if kind == "pdf":
+            if not data.startswith(b"%PDF-"):
+                problems.append(Problem(file, f"附件“{rel}”不是 PDF 文件", line, field_path))
+                continue
+            loaded.pdfs[rel] = target
+        else:
+            try:
+                loaded.documents[rel] = _decode(target, data)
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
 
 
 def _load_prior(loaded: Loaded) -> Loaded:

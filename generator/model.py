@@ -313,7 +313,8 @@ class Budget(Strict):
 
 
 class FundLine(Strict):
-    initial: Money = _m("年初预算数")
+    declared: Money | None = Field(None, description="目标申报数（山西版式，年初预算数的组成）")
+    initial: Money = _m("年初预算数（山西：预算编制数）")
     full_year: Money = _m("全年预算数（A）")
     executed: Money = _m("全年执行数（B）")
 
@@ -329,7 +330,8 @@ class Indicator(Strict):
     level1: str = Field(max_length=100, description="一级指标")
     level2: str = Field("", max_length=100, description="二级指标")
     level3: str = Field("", max_length=500, description="三级指标")
-    target: str = Field("", max_length=2000, description="年度指标值")
+    initial_target: str = Field("", max_length=2000, description="年初指标值（山西版式）")
+    target: str = Field("", max_length=2000, description="年度指标值（山西：调整前指标值）")
     actual: str = Field("", max_length=2000, description="实际完成值")
     weight: Decimal = Field(ge=0, le=100, description="分值")
     score: Decimal = Field(ge=0, le=100, description="得分")
@@ -340,7 +342,9 @@ class Project(Strict):
     name: str = Field(max_length=300, description="项目名称")
     unit: str | None = Field(None, max_length=200, description="单位名称，默认本单位")
     department: str | None = Field(None, max_length=200, description="主管部门")
-    implementer: str | None = Field(None, max_length=200, description="实施单位")
+    department_code: str = Field("", max_length=50, description="主管部门代码（山西版式）")
+    implementer: str | None = Field(None, max_length=200, description="实施单位（山西：预算单位）")
+    implementer_code: str = Field("", max_length=50, description="实施单位代码（山西版式）")
     funds: ProjectFunds = Field(default_factory=ProjectFunds)
     execution_weight: Decimal = Field(Decimal(10), ge=0, le=100, description="预算执行率分值")
     execution_score: Decimal | None = Field(None, description="预算执行率得分（填写则核对）")
@@ -353,6 +357,8 @@ class Project(Strict):
     problems: str = Field("", max_length=5000, description="综述：发现的主要问题及原因")
     measures: str = Field("", max_length=5000, description="综述：下一步改进措施")
     low_score_note: str = Field("", max_length=5000, description="总分80分以下的原因分析及措施")
+    analysis: dict[str, str] = Field(default_factory=dict,
+                                     description="项目绩效分析（山西版式）：标题 → 文字，按填写顺序印出")
     publish_table: bool = Field(True, description="是否在附件中公开本项目自评表")
 
 

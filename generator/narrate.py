@@ -98,11 +98,11 @@ class ProjectResult:
     source: object             # the input Project
 
 
-def project_result(project, bands=GRADE_BANDS) -> ProjectResult:
+def project_result(project, bands=GRADE_BANDS, capped: bool = True) -> ProjectResult:
     line = project.funds.total
     budget, executed = line.full_year, line.executed
     if budget > 0:
-        ratio = min(executed / budget, Decimal(1))
+        ratio = min(executed / budget, Decimal(1)) if capped else executed / budget
         execution = cents(project.execution_weight * ratio)
     else:
         execution = ZERO
@@ -118,8 +118,8 @@ def project_result(project, bands=GRADE_BANDS) -> ProjectResult:
 class Narrative:
     """What the templates need beyond the facts: computed sentences' numbers and attachment titles."""
     facts: Facts
-    attachment_titles: list[str] = field(default_factory=list)
     projects: list[ProjectResult] = field(default_factory=list)
+    bands: tuple = GRADE_BANDS
     missing: list[tuple[str, str]] = field(default_factory=list)   # (where to fill it in, what) for --final
 
     def need(self, where: str, what: str) -> str:
@@ -140,8 +140,11 @@ class Narrative:
     def text(self, key: str) -> str:
         return (self.facts.data.texts.get(key) or "").strip().rstrip("。；;")
 
+    def grade_of(self, score: Decimal) -> str:
+        return grade(Decimal(str(score)), self.bands)
+
     def grades(self) -> list[tuple[str, int]]:
-        counts = {name: sum(1 for p in self.projects if p.grade == name) for _, name in GRADE_BANDS}
+        counts = {name: sum(1 for p in self.projects if p.grade == name) for _, name in self.bands}
         return [(name, n) for name, n in counts.items() if n]
 
     def change(self, current: Decimal, prior: Decimal | None) -> Change:
@@ -154,11 +157,18 @@ class Narrative:
         return completion(actual, budget, Decimal(str(band)))
 
 
-def narrate(facts: Facts) -> Narrative:
-    titles = []
+def grade_bands(settings: dict | None) -> tuple:
+    """Profile `performance.grade_bands` ([[90, 优], [80, 良], …]) or the bands verified on the seeds."""
+    configured = ((settings or {}).get("performance") or {}).get("grade_bands")
+    if not configured:
+        return GRADE_BANDS
+    return tuple(sorted(((Decimal(str(floor)), str(name)) for floor, name in configured), reverse=True))
+
+
+def narrate(facts: Facts, settings: dict | None = None) -> Narrative:
     perf = facts.data.performance
-    if perf.projects:
-        titles.append("项目支出绩效自评情况")
-    titles.extend(f"{k.project}项目支出绩效评价报告" for k in perf.key_evaluations if k.report)
-    titles.extend(a.title for a in facts.data.attachments)
-    return Narrative(facts, titles, [project_result(p) for p in perf.projects])
+    bands = grade_bands(settings)
+    capped = ((settings or {}).get("performance") or {}).get("execution_score", "capped") == "capped"
+    story = Narrative(facts, [project_result(p, bands, capped) for p in perf.projects])
+    story.bands = bands
+    return story
