@@ -82,10 +82,11 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
         outputs["html"] = standalone_html(html, chosen).encode("utf-8")
     if "pdf" in formats:
         with timings.stage("pdf"):
-            from .render.pdf import pdf_bytes, render_pdf  # WeasyPrint's import (~0.5 s) counts here
+            from .render.pdf import append_pdfs, pdf_bytes, render_pdf  # WeasyPrint's import (~0.5 s) counts here
 
             document = render_pdf(html, chosen, loaded.base_dir)
-            outputs["pdf"] = pdf_bytes(document)
+            appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
+            outputs["pdf"] = append_pdfs(pdf_bytes(document), appended)
     return Result(loaded, chosen, facts, findings, html, outputs, timings)
 
 

@@ -94,3 +94,24 @@ def render_pdf(html: str, profile: Profile, input_dir: Path, extra_roots: list[P
 
 def pdf_bytes(document) -> bytes:
     return document.write_pdf(pdf_identifier=b"juesuan", uncompressed_pdf=False)
+
+
+def append_pdfs(data: bytes, attachments: list[tuple[str, Path]]) -> bytes:
+    """Existing PDF attachments follow the publication, each with a top-level bookmark after 第五部分.
+
+    (The cloned outline's nodes are plain dictionaries to pypdf, which cannot take children.)"""
+    if not attachments:
+        return data
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for title, path in attachments:
+        start = len(writer.pages)
+        writer.append(PdfReader(str(path)), import_outline=False)
+        writer.add_outline_item(title, start)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
