@@ -73,3 +73,12 @@ def test_unknown_profile_exits_2():
     done = juesuan("build", str(INPUTS / "yanzhou-2024"), "--profile", "no-such-profile")
     assert done.returncode == 2
     assert "未知的版式" in done.stderr and "shandong-2024" in done.stderr
+
+
+def test_batch_build_reports_failures_and_keeps_going(tmp_path):
+    done = juesuan("build", str(INPUTS / "zaozhuang-2024"), str(tmp_path / "missing"), str(INPUTS / "shanxi-2024"),
+                   "-o", str(tmp_path / "out"), "--to", "html")
+    assert done.returncode == 2
+    assert len(done.stdout.splitlines()) == 2 and all(Path(p).exists() for p in done.stdout.splitlines())
+    assert "共 3 个输入：成功 2 个，失败 1 个。" in done.stderr and "missing" in done.stderr
+    assert "Traceback" not in done.stderr
