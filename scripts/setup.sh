@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 # Pinned fonts (generator/fonts.py checks their SHA-256), WeasyPrint's libraries, and HarfBuzz's
 # subsetter, without which WeasyPrint falls back to fontTools and spends seconds per build subsetting.
 SYSTEM_PACKAGES=(python3-venv fonts-noto-cjk fonts-arphic-ukai libpango-1.0-0 libpangoft2-1.0-0
-                 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 ${JUESUAN_EXTRA_PACKAGES:-})
+                 libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
+# --test: what the test suite needs besides: LibreOffice opens our DOCX as a real client would.
+if [ "${1:-}" = "--test" ]; then
+  SYSTEM_PACKAGES+=(libreoffice-writer-nogui)
+fi
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
