@@ -159,6 +159,8 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
                "basic_detail_grid": basic_detail_grid(profile.settings, facts),
                "glossary": glossary(profile.settings, facts, slots),
                "attachments": attachments,
+               "flagged": flagged_cells(facts, [f for f in findings or [] if f.severity == "错误"]) if draft else set(),
+               "u_dir": "",
                "publish_date": publish.isoformat(),
                "publish_date_text": f"{publish.year}年{publish.month}月"}
     env = environment(profile)
@@ -237,3 +239,24 @@ def glossary(settings: dict, facts: Facts, slots: dict) -> list[GlossaryItem]:
     for number, item in enumerate(items, 1):
         item.number = number
     return items
+
+
+def flagged_cells(facts: Facts, findings: list) -> set[tuple[str, str, str]]:
+    """(table, code, column) of every table cell a finding points at, so a draft can mark it.
+
+    A finding's path names the input field (tables.income.rows.3.fiscal); the printed cell is found
+    through that row's code. The 合计 row has the code ""."""
+    cells: set[tuple[str, str, str]] = set()
+    for finding in findings:
+        parts = (getattr(finding, "path", "") or "").split(".")
+        if len(parts) < 4 or parts[0] != "tables":
+            continue
+        table = getattr(facts.data.tables, parts[1], None)
+        if parts[2] == "total":
+            cells.add((parts[1], "", parts[3]))
+        elif parts[2] == "rows" and parts[3].isdigit() and table is not None:
+            rows = getattr(table, "rows", [])
+            index = int(parts[3])
+            if index < len(rows):
+                cells.add((parts[1], rows[index].code, parts[4] if len(parts) > 4 else "total"))
+    return cells

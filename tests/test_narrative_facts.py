@@ -192,3 +192,18 @@ SEED_002 = [
 @pytest.mark.parametrize("fact", SEED_002)
 def test_seed_002_fact(built, fact):
     assert normalize(fact) in built("shanxi-2024").flat
+
+
+def test_draft_with_errors_opens_with_validation_summary_and_marks_cells(tmp_path):
+    from generator.build import run
+
+    copy = tmp_path / "zaozhuang"
+    shutil.copytree(INPUTS / "zaozhuang-2024", copy)
+    tables = (copy / "tables.yaml").read_text(encoding="utf-8")
+    (copy / "tables.yaml").write_text(tables.replace("total: {total: 4299.91, fiscal: 4299.91}",
+                                                     "total: {total: 4299.99, fiscal: 4299.91}", 1), encoding="utf-8")
+    html = run(copy, ("html",)).html
+    body = html[html.index("<body"):]
+    assert body.index('class="validation-summary"') < body.index('class="cover"')
+    assert "公开02表 合计行 本年收入合计" in body and "应为 4299.91，实为 4299.99" in body
+    assert '<td class="num flagged">4,299.91</td>' in body           # the printed (computed) 合计 cell is marked
