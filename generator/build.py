@@ -66,15 +66,14 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
     with timings.stage("check"):
         findings = check(loaded, facts)
     errors = [f for f in findings if f.severity == "错误"]
-    if final and errors:
-        raise BuildError("校验发现错误，--final 构建已停止：\n" + "\n".join(f"  {f}" for f in errors))
     with timings.stage("narrate"):
         story = narrate(facts, chosen.settings)
     with timings.stage("compose"):
         html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents)
-    if final and story.missing:
-        lines = [f"  {what}：请在输入的 {where} 填写" for where, what in story.missing]
-        raise BuildError("正式稿缺少以下内容，构建已停止：\n" + "\n".join(lines))
+    if final and (errors or story.missing):
+        # everything to fix in one report: validation errors, then what the draft marked as missing
+        lines = [f"  {f}" for f in errors] + [f"  {what}：请在输入的 {where} 填写" for where, what in story.missing]
+        raise BuildError("正式稿有以下问题，构建已停止：\n" + "\n".join(lines))
     outputs: dict[str, bytes] = {}
     if "html" in formats:
         from .render.html import standalone_html
