@@ -5,6 +5,7 @@ code, and a province's template cannot reach Python internals.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -146,6 +147,12 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
         return fill(pattern, **{**slots, **extra})
 
     attachments = attachment_items(profile, facts, narrative, documents or {})
+    chart_settings = profile.settings.get("charts", {})
+    charts = {}
+    if chart_settings.get("enabled", True):
+        from .charts import build_charts   # matplotlib is imported only when a profile draws charts
+
+        charts = build_charts(facts, narrative, chart_settings, profile.settings.get("number_format"))
     outline = build_outline(profile, facts, attachments)
     publish = unit.publish_date or _default_publish_date(unit.year)
     title = document_title(profile, facts)
@@ -159,6 +166,7 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
                "basic_detail_grid": basic_detail_grid(profile.settings, facts),
                "glossary": glossary(profile.settings, facts, slots),
                "attachments": attachments,
+               "charts": charts, "data_uri": _data_uri,
                "flagged": flagged_cells(facts, [f for f in findings or [] if f.severity == "错误"]) if draft else set(),
                "u_dir": "",
                "publish_date": publish.isoformat(),
@@ -170,6 +178,11 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
         raise ProfileError(f"模板语法错误：{exc.message}", exc.filename or exc.name, exc.lineno) from None
     except TemplateError as exc:
         raise ProfileError(f"模板错误：{exc}") from None
+
+
+def _data_uri(data: bytes | str, mime: str) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
 def _default_publish_date(year: int) -> dt.date:

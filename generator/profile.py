@@ -91,7 +91,7 @@ def _read_settings(path: Path) -> dict[str, Any]:
     if not file.is_file():
         raise ProfileError("缺少 profile.yaml", str(path))
     try:
-        data = yamlio.load(file.read_text(encoding="utf-8"))
+        data = yamlio.load_settings(file.read_text(encoding="utf-8"))
     except yamlio.DuplicateKey as exc:
         raise ProfileError(f"键“{exc.key}”重复出现", str(file), exc.line) from None
     except yaml.MarkedYAMLError as exc:

@@ -12,8 +12,12 @@ import yaml
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class Loader(_Loader):  # type: ignore[misc, valid-type]
-    pass
+class SettingsLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Profiles and catalogues: ordinary YAML numbers (sizes, thresholds)."""
+
+
+class Loader(SettingsLoader):
+    """Inputs: a float keeps its source text so money is parsed exactly as typed."""
 
 
 Loader.add_constructor("tag:yaml.org,2002:float", lambda loader, node: node.value.replace("_", ""))
@@ -27,9 +31,9 @@ class DuplicateKey(ValueError):
         self.key, self.line = key, line
 
 
-def load_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
+def load_with_nodes(text: str, loader_class: type = Loader) -> tuple[Any, yaml.Node | None]:
     """(data, root node); raises yaml.YAMLError (with marks) or DuplicateKey."""
-    loader = Loader(text)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -42,6 +46,10 @@ def load_with_nodes(text: str) -> tuple[Any, yaml.Node | None]:
 
 def load(text: str) -> Any:
     return load_with_nodes(text)[0]
+
+
+def load_settings(text: str) -> Any:
+    return load_with_nodes(text, SettingsLoader)[0]
 
 
 def _check_duplicates(node: yaml.Node, depth: int = 0) -> None:

@@ -14,7 +14,7 @@ def _read(name: str) -> dict:
     path = HERE / name
     if not path.exists():
         return {}
-    data = yamlio.load(path.read_text(encoding="utf-8")) or {}
+    data = yamlio.load_settings(path.read_text(encoding="utf-8")) or {}
     return {str(k): v for k, v in data.items()}
 
 
