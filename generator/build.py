@@ -86,6 +86,11 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
             document = render_pdf(html, chosen, loaded.base_dir)
             appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
             outputs["pdf"] = append_pdfs(pdf_bytes(document), appended)
+    if "docx" in formats:
+        with timings.stage("docx"):
+            from .render.docx import docx_bytes  # python-docx/lxml/cssselect2 import (~0.1–0.2 s) counts here
+
+            outputs["docx"] = docx_bytes(html, chosen, loaded.base_dir)
     return Result(loaded, chosen, facts, findings, html, outputs, timings)
 
 
@@ -105,6 +110,9 @@ def write_atomically(target: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)   # mkstemp creates 0600; outputs are ordinary files
         os.replace(tmp, target)
     except BaseException:
         try:

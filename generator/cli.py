@@ -42,7 +42,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("outputs"), show_default=True,
               help="输出目录")
-@click.option("--to", "to", default="pdf", show_default=True, help="输出格式，逗号分隔：pdf,docx,html")
+@click.option("--to", "to", default="pdf,docx", show_default=True, help="输出格式，逗号分隔：pdf,docx,html")
 @click.option("--profile", default=None, help="版式名称或目录（覆盖输入中的 unit.profile）")
 @click.option("--final", is_flag=True, help="正式稿：有校验错误或缺少原因时失败")
 @click.option("--draft", "draft", is_flag=True, help="草稿（默认）：标出待补充内容")

@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/juesuan build inputs/yanzhou-2024 -o outputs --to "${JUESUAN_FORMATS:-pdf}"
+.venv/bin/juesuan build inputs/yanzhou-2024 -o outputs --to "${JUESUAN_FORMATS:-pdf,docx}"

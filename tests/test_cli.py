@@ -19,7 +19,7 @@ def test_build_prints_written_path_and_replaces_atomically(tmp_path):
     done = juesuan("build", str(INPUTS / "zaozhuang-2024"), "-o", str(tmp_path), "--to", "pdf,html")
     assert done.returncode == 0, done.stderr
     printed = [Path(line) for line in done.stdout.splitlines()]
-    assert [p.suffix for p in printed] == [".pdf", ".html"]
+    assert [p.suffix for p in printed] == [".pdf", ".html"]  # --to pdf,html; the default is pdf,docx
     assert all(p.exists() and p.stat().st_size > 10_000 for p in printed)
     assert printed[0].read_bytes().startswith(b"%PDF-")
     assert not list(tmp_path.glob(".*.tmp"))

@@ -1,0 +1,203 @@
+"""HTML <table> → Word table: the HTML table model (rowspan/colspan) becomes gridSpan/vMerge cells.
+
+thead rows repeat on every page (w:tblHeader), no row splits across pages (w:cantSplit). Column widths
+follow the CSS: <col> percentages where the stylesheet gives them, otherwise the auto-layout rule the
+PDF's engine applies (each column's min/max content width, stretched to the full text width). Widths are
+then fixed (tblLayout fixed) so Word, WPS and LibreOffice draw the same table.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .docx_xml import Para, local, runs, segments_text, tag
+
+CELL_PADDING = 114 + 20          # left + right cell margins (1mm each) and the rule, twips
+
+
+@dataclass
+class Cell:
+    node: object
+    row: int
+    col: int
+    colspan: int
+    rowspan: int
+    segments: list
+
+
+def _span(node, name: str) -> int:
+    try:
+        return max(0, int(node.get(name, "1")))
+    except ValueError:
+        return 1
+
+
+def _rows(table) -> list[tuple[object, bool, int]]:
+    """(tr, in thead, row group) in document order; a bare <tr> (no tbody) forms its own group."""
+    rows = []
+    for group_index, group in enumerate(c for c in table if isinstance(c.tag, str)):
+        name = local(group)
+        if name == "tr":
+            rows.append((group, False, -1))
+        elif name in ("thead", "tbody", "tfoot"):
+            rows += [(tr, name == "thead", group_index) for tr in group if local(tr) == "tr"]
+    return rows
+
+
+def layout(table, segments_of) -> tuple[list[tuple[object, bool]], list[list[Cell | None]], int]:
+    """Rows, and the grid: grid[r][c] is the Cell covering that slot (or None)."""
+    rows = _rows(table)
+    group_end: dict[int, int] = {}
+    for index, (_, _, group) in enumerate(rows):
+        group_end[group] = index
+    occupied: list[dict[int, Cell]] = [dict() for _ in rows]
+    ncols = 0
+    for r, (tr, _, group) in enumerate(rows):
+        c = 0
+        for node in tr:
+            if local(node) not in ("td", "th"):
+                continue
+            while c in occupied[r]:
+                c += 1
+            last_row = group_end[group]
+            colspan = _span(node, "colspan") or 1
+            rowspan = min(_span(node, "rowspan") or (last_row - r + 1), last_row - r + 1)  # 0: to the group end
+            cell = Cell(node, r, c, colspan, rowspan, segments_of(node))
+            for rr in range(r, r + rowspan):
+                for cc in range(c, c + colspan):
+                    occupied[rr][cc] = cell
+            c += colspan
+        ncols = max([ncols, c] + [k + 1 for k in occupied[r]])
+    grid = [[occ.get(c) for c in range(ncols)] for occ in occupied]
+    return [(tr, head) for tr, head, _ in rows], grid, ncols
+
+
+def _char_width(ch: str) -> float:
+    """Advance in em. Ambiguous-width characters (—, “”) take the CJK face (w:hint="eastAsia"), 1em.
+    Digits are 0.5em in Times New Roman but wider in the faces that stand in for it elsewhere
+    (DejaVu Serif, 0.64em, in LibreOffice on Linux), so columns are sized for the wider one."""
+    if unicodedata.east_asian_width(ch) in "WFA":
+        return 1.0
+    return 0.3 if ch in " ,.:;'|!" else 0.64
+
+
+def _content_widths(text: str, size_pt: float, nowrap: bool) -> tuple[float, float]:
+    """(min-content, max-content) in twips; CJK text may break between any two characters."""
+    widths = [_char_width(ch) for ch in text]
+    full = sum(widths)
+    if nowrap:
+        narrowest = full
+    else:
+        narrowest, word = 0.0, 0.0
+        for ch, w in zip(text, widths):
+            if w == 1.0 or ch == " ":
+                narrowest, word = max(narrowest, word, 0.0 if ch == " " else w), 0.0
+            else:
+                word += w
+        narrowest = max(narrowest, word)
+    return narrowest * size_pt * 20 + CELL_PADDING, full * size_pt * 20 + CELL_PADDING
+
+
+def _col_percentages(table, look, ncols: int) -> list[float] | None:
+    cols = []
+    for node in table.iter():
+        if local(node) == "col":
+            width = look.css[node].width or node.get("width") or ""
+            match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*", width)
+            cols += [float(match.group(1)) if match else None] * (_span(node, "span") or 1)
+    if len(cols) != ncols or None in cols or not sum(cols):
+        return None
+    return cols
+
+
+def _column_widths(table, grid, ncols: int, avail: int, look) -> list[int]:
+    percentages = _col_percentages(table, look, ncols)
+    if percentages:
+        widths = [avail * p / sum(percentages) for p in percentages]
+    else:
+        lo, hi = [float(CELL_PADDING)] * ncols, [float(CELL_PADDING)] * ncols
+        spanning, seen = [], set()
+        for row in grid:
+            for cell in row:
+                if cell is None or id(cell) in seen:
+                    continue
+                seen.add(id(cell))
+                style = look.css[cell.node]
+                a, b = _content_widths(segments_text(cell.segments), look.word_size(style.font_size),
+                                       style.white_space in ("nowrap", "pre"))
+                if cell.colspan == 1:
+                    lo[cell.col], hi[cell.col] = max(lo[cell.col], a), max(hi[cell.col], b)
+                else:
+                    spanning.append((cell, a, b))
+        for cell, a, b in spanning:       # a spanning cell that needs more room widens its columns evenly
+            cols = range(cell.col, cell.col + cell.colspan)
+            for values, need in ((lo, a), (hi, b)):
+                short = need - sum(values[c] for c in cols)
+                if short > 0:
+                    for c in cols:
+                        values[c] += short / cell.colspan
+        if sum(hi) <= avail:
+            widths = [h * avail / sum(hi) for h in hi]
+        elif sum(lo) <= avail:
+            room = sum(h - l for h, l in zip(hi, lo)) or 1.0
+            widths = [l + (avail - sum(lo)) * (h - l) / room for l, h in zip(lo, hi)]
+        else:
+            widths = [l * avail / sum(lo) for l in lo]
+    result = [int(w) for w in widths]
+    result[-1] += avail - sum(result)
+    return result
+
+
+def _cell_paragraph(cell: Cell, look, margin_left: int) -> str:
+    style = look.css[cell.node]
+    small = look.word_size(style.font_size) <= 9.25
+    if style.font_role == "heading1":
+        style_id = "TableHeadingSmall" if small else "TableHeading"
+    else:
+        style_id = "TableTextSmall" if small else "TableText"
+    options, run = look.overrides(cell.node, style_id, indent=False)
+    indent = look.cell_indent(cell.node, margin_left)     # td.indent { padding-left: 4mm }
+    if indent:
+        options["ind"] = {"left": indent}
+    return Para(style_id, runs(cell.segments, **run), **options).xml()
+
+
+def table_xml(table, avail: int, look) -> str:
+    """The w:tbl for an HTML table, `avail` twips wide (the section's text width); "" if it has no cells."""
+    rows, grid, ncols = layout(table, look.segments)
+    if ncols == 0:
+        return ""
+    widths = _column_widths(table, grid, ncols, avail, look)
+    # cell margins from the CSS padding of the table's cells (公开01表 is tighter than the others)
+    sample = next((cell.node for row in grid for cell in row if cell and local(cell.node) == "td"), None)
+    top, right, bottom, left = (round(x * 20) for x in look.css[sample].padding) if sample is not None else (28, 57, 28, 57)
+    margins = "".join(tag(f"w:{side}", w=value, type="dxa")
+                      for side, value in (("top", top), ("left", left), ("bottom", bottom), ("right", right)))
+    out = ['<w:tbl><w:tblPr>', tag("w:tblStyle", val="JuesuanGrid"), tag("w:tblW", w=avail, type="dxa"),
+           tag("w:jc", val="center"), tag("w:tblLayout", type="fixed"), f"<w:tblCellMar>{margins}</w:tblCellMar>",
+           tag("w:tblLook", val="0420", firstRow=1, lastRow=0, firstColumn=0, lastColumn=0, noHBand=1, noVBand=1),
+           "</w:tblPr><w:tblGrid>", "".join(tag("w:gridCol", w=w) for w in widths), "</w:tblGrid>"]
+    for r, row in enumerate(grid):
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if rows[r][1] else "") + "</w:trPr>")
+        c = 0
+        while c < ncols:
+            cell = row[c]
+            span = cell.colspan if cell is not None and cell.col == c else 1
+            props = [tag("w:tcW", w=sum(widths[c:c + span]), type="dxa")]
+            if span > 1:
+                props.append(tag("w:gridSpan", val=span))
+            if cell is not None and cell.rowspan > 1:
+                # the first row holds the text; the rows below continue the merge
+                props.append(tag("w:vMerge", val="restart") if cell.row == r else "<w:vMerge/>")
+            shade = look.css[cell.node].background if cell is not None else None
+            if shade and shade != "FFFFFF":               # e.g. body.draft td.flagged
+                props.append(tag("w:shd", val="clear", color="auto", fill=shade))
+            props.append(tag("w:vAlign", val="center"))
+            origin = cell is not None and cell.row == r and cell.col == c
+            body = _cell_paragraph(cell, look, left) if origin else Para("TableText").xml()
+            out.append(f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{body}</w:tc>")
+            c += span
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
