@@ -69,7 +69,8 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
     with timings.stage("narrate"):
         story = narrate(facts, chosen.settings)
     with timings.stage("compose"):
-        html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents)
+        html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents,
+                       input_dir=loaded.base_dir)
     if final and (errors or story.missing):
         # everything to fix in one report: validation errors, then what the draft marked as missing
         lines = [f"  {f}" for f in errors] + [f"  {what}：请在输入的 {where} 填写" for where, what in story.missing]

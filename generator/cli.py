@@ -194,6 +194,15 @@ def profile_init(directory: Path, parent: str) -> None:
     click.echo(str(directory / "profile.yaml"))
 
 
+def _register_compare() -> None:
+    from .compare import compare_command
+
+    main.add_command(compare_command)
+
+
+_register_compare()
+
+
 def run_cli() -> None:
     """Console entry point: an unexpected failure is reported in one Chinese line, not a traceback."""
     import os

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
@@ -134,7 +135,8 @@ def environment(profile: Profile) -> SandboxedEnvironment:
 
 
 def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = True,
-            findings: list | None = None, documents: dict[str, str] | None = None) -> str:
+            findings: list | None = None, documents: dict[str, str] | None = None,
+            input_dir: Path | None = None) -> str:
     unit = facts.unit
     slots = _words(profile, facts)
     wording_overrides = facts.data.wording
@@ -168,7 +170,7 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
                "attachments": attachments,
                "charts": charts, "data_uri": _data_uri,
                "flagged": flagged_cells(facts, [f for f in findings or [] if f.severity == "错误"]) if draft else set(),
-               "u_dir": "",
+               "where": lambda file: _relative(file, input_dir),
                "publish_date": publish.isoformat(),
                "publish_date_text": f"{publish.year}年{publish.month}月"}
     env = environment(profile)
@@ -178,6 +180,17 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
         raise ProfileError(f"模板语法错误：{exc.message}", exc.filename or exc.name, exc.lineno) from None
     except TemplateError as exc:
         raise ProfileError(f"模板错误：{exc}") from None
+
+
+def _relative(file: str, root: Path | None) -> str:
+    """A finding's file as the user knows it inside the input directory (no machine paths in the PDF)."""
+    path = Path(file)
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return path.name
 
 
 def _data_uri(data: bytes | str, mime: str) -> str:
