@@ -32,7 +32,24 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Subcommands whose modules are imported only when used (compare pulls in Pillow and pdfium)."""
+
+    lazy = {"compare": ("generator.compare", "compare_command")}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            import importlib
+
+            module, attribute = self.lazy[name]
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="juesuan")
 def main() -> None:
     """juesuan 决算公开生成器：由结构化数据生成部门（单位）决算公开 PDF 与 DOCX。"""
@@ -192,15 +209,6 @@ def profile_init(directory: Path, parent: str) -> None:
         encoding="utf-8")
     (directory / "README.md").write_text(PROFILE_README.format(parent=parent), encoding="utf-8")
     click.echo(str(directory / "profile.yaml"))
-
-
-def _register_compare() -> None:
-    from .compare import compare_command
-
-    main.add_command(compare_command)
-
-
-_register_compare()
 
 
 def run_cli() -> None:
