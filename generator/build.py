@@ -64,7 +64,7 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
     with timings.stage("compute"):
         facts = compute(loaded.unit, loaded.prior.unit if loaded.prior else None)
     with timings.stage("check"):
-        findings = check(loaded, facts)
+        findings = check(loaded, facts, profile=chosen)
     errors = [f for f in findings if f.severity == "错误"]
     with timings.stage("narrate"):
         story = narrate(facts, chosen.settings)

@@ -110,13 +110,15 @@ def _build_one(path: Path, outdir: Path, formats: tuple[str, ...], profile: str 
 @click.option("--profile", default=None, help="版式名称或目录")
 def validate(path: Path, fmt: str, profile: str | None) -> None:
     """校验输入：0 无误或仅有警告，1 有错误，2 输入无法读取。"""
+    from .build import profile_for
     from .check import check
     from .compute import compute
     from .load import load
 
     try:
         loaded = load(path)
-        findings = check(loaded, compute(loaded.unit, loaded.prior.unit if loaded.prior else None))
+        chosen = profile_for(loaded, profile)
+        findings = check(loaded, compute(loaded.unit, loaded.prior.unit if loaded.prior else None), profile=chosen)
     except USAGE_ERRORS as exc:
         if fmt == "json":
             problems = getattr(exc, "problems", None) or []

@@ -102,7 +102,9 @@ def _parse(path: Path) -> tuple[dict, yaml.Node]:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "语法错误"
         raise InputError([Problem(str(path), f"YAML 语法错误（{what}）", mark.line + 1 if mark else None)]) from None
-    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(str(path), f"YAML 无法解析：{exc}", getattr(exc, "line", None))]) from None
+    except (RecursionError, ValueError) as exc:
         raise InputError([Problem(str(path), f"YAML 无法解析：{type(exc).__name__}")]) from None
     if tree is None:
         raise InputError([Problem(str(path), "文件为空")])
@@ -187,11 +189,16 @@ def _read_attachments(loaded: Loaded) -> None:
     problems = []
     for field_path, rel, kind in _attachment_refs(loaded.unit):
         file, line = loaded.source.locate(tuple(int(p) if p.isdigit() else p for p in field_path.split(".")))
-        target = (base / rel).resolve()
+        try:
+            target = (base / rel).resolve()
+            readable = target.is_file()
+        except (ValueError, OSError):   # NUL bytes, over-long names
+            problems.append(Problem(file, f"附件路径“{rel!r}”无效", line, field_path))
+            continue
         if base not in target.parents:
             problems.append(Problem(file, f"附件“{rel}”必须位于输入目录内", line, field_path))
             continue
-        if not target.is_file():
+        if not readable:
             problems.append(Problem(file, f"附件文件“{rel}”不存在", line, field_path))
             continue
         if target.stat().st_size > MAX_FILE_BYTES:

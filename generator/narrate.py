@@ -83,7 +83,7 @@ GRADE_BANDS = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"),
 
 def grade(score: Decimal, bands=GRADE_BANDS) -> str:
     """优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60; lower bounds inclusive (narrative.md §5.4)."""
-    return next(name for floor, name in bands if score >= floor)
+    return next((name for floor, name in bands if score >= floor), bands[-1][1])
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,21 @@ def load_settings(text: str) -> Any:
     return load_with_nodes(text, SettingsLoader)[0]
 
 
-def _check_duplicates(node: yaml.Node, depth: int = 0) -> None:
+class RefusedYAML(yaml.YAMLError):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def _check_duplicates(node: yaml.Node, depth: int = 0, seen_nodes: set[int] | None = None) -> None:
+    """Duplicate keys are errors; anchors/aliases are refused (a few nested aliases expand exponentially)."""
+    seen_nodes = set() if seen_nodes is None else seen_nodes
     if depth > 100:
-        raise yaml.YAMLError("嵌套过深")
+        raise RefusedYAML("嵌套过深（超过 100 层）", node.start_mark.line + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in seen_nodes:
+            raise RefusedYAML("不支持 YAML 锚点与别名（&、*），请直接写出内容", node.start_mark.line + 1)
+        seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
@@ -62,10 +74,10 @@ def _check_duplicates(node: yaml.Node, depth: int = 0) -> None:
             if name in seen:
                 raise DuplicateKey(name, key.start_mark.line + 1)
             seen.add(name)
-            _check_duplicates(value, depth + 1)
+            _check_duplicates(value, depth + 1, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_duplicates(item, depth + 1)
+            _check_duplicates(item, depth + 1, seen_nodes)
 
 
 def line_of(node: yaml.Node | None, path: tuple) -> int | None:
