@@ -58,15 +58,18 @@ class RefusedYAML(yaml.YAMLError):
         self.line = line
 
 
-def _check_duplicates(node: yaml.Node, depth: int = 0, seen_nodes: set[int] | None = None) -> None:
-    """Duplicate keys are errors; anchors/aliases are refused (a few nested aliases expand exponentially)."""
-    seen_nodes = set() if seen_nodes is None else seen_nodes
+MAX_EXPANDED_NODES = 200_000   # far above any real input; an alias bomb expands to billions
+
+
+def _check_duplicates(node: yaml.Node, depth: int = 0, budget: list[int] | None = None) -> None:
+    """Duplicate keys are errors. Aliases are allowed (generated YAML uses them) but their expansion is
+    counted, so a few nested aliases cannot blow up into billions of nodes downstream."""
+    budget = [MAX_EXPANDED_NODES] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise RefusedYAML("YAML 内容展开后过大（锚点与别名引用过多），请直接写出内容", node.start_mark.line + 1)
     if depth > 100:
         raise RefusedYAML("嵌套过深（超过 100 层）", node.start_mark.line + 1)
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        if id(node) in seen_nodes:
-            raise RefusedYAML("不支持 YAML 锚点与别名（&、*），请直接写出内容", node.start_mark.line + 1)
-        seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
@@ -74,10 +77,10 @@ def _check_duplicates(node: yaml.Node, depth: int = 0, seen_nodes: set[int] | No
             if name in seen:
                 raise DuplicateKey(name, key.start_mark.line + 1)
             seen.add(name)
-            _check_duplicates(value, depth + 1, seen_nodes)
+            _check_duplicates(value, depth + 1, budget)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _check_duplicates(item, depth + 1, seen_nodes)
+            _check_duplicates(item, depth + 1, budget)
 
 
 def line_of(node: yaml.Node | None, path: tuple) -> int | None:

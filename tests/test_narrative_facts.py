@@ -113,15 +113,20 @@ def test_no_placeholders_in_complete_examples(built):
         assert "待补充" not in built(name).text, name
 
 
-def test_final_build_lists_a_missing_reason_and_draft_shows_placeholder(tmp_path):
+def zaozhuang_without_reason(tmp_path, key: str):
+    """A copy of inputs/zaozhuang-2024 whose `reasons:` block lacks `key`."""
     copy = tmp_path / "zaozhuang"
     shutil.copytree(INPUTS / "zaozhuang-2024", copy)
-    narrative = (copy / "narrative.yaml").read_text(encoding="utf-8")
-    lines = narrative.splitlines()
+    lines = (copy / "narrative.yaml").read_text(encoding="utf-8").splitlines()
     start = lines.index("reasons:")
-    index = next(i for i in range(start, len(lines)) if lines[i].startswith("  total:"))
-    del lines[index]
-    (copy / "narrative.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kept = [line for i, line in enumerate(lines) if not (i > start and line.startswith(f"  {key}:"))]
+    assert len(kept) == len(lines) - 1, key
+    (copy / "narrative.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return copy
+
+
+def test_final_build_lists_a_missing_reason_and_draft_shows_placeholder(tmp_path):
+    copy = zaozhuang_without_reason(tmp_path, "total")
     final = subprocess.run([sys.executable, "-m", "generator", "build", str(copy), "--final", "-o",
                             str(tmp_path / "final")], capture_output=True, text=True)
     assert final.returncode == 1
@@ -137,13 +142,7 @@ def test_final_build_lists_a_missing_reason_and_draft_shows_placeholder(tmp_path
 def test_reason_threshold_drops_the_requirement_for_small_changes(tmp_path):
     from generator.build import run
 
-    copy = tmp_path / "zaozhuang"
-    shutil.copytree(INPUTS / "zaozhuang-2024", copy)
-    text = (copy / "narrative.yaml").read_text(encoding="utf-8")
-    lines = text.splitlines()
-    start = lines.index("reasons:")
-    lines = [l for i, l in enumerate(lines) if not (i > start and l.startswith("  expenditure.basic:"))]
-    (copy / "narrative.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    copy = zaozhuang_without_reason(tmp_path, "expenditure.basic")
     strict = run(copy, ("html",)).html
     assert "【待补充：基本支出变动的主要原因】" in strict           # 6.38% drop needs a reason by default
     profile = tmp_path / "lenient"
