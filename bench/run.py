@@ -3,7 +3,10 @@
 Each repetition runs in a fresh process (like a user's `juesuan build`), so imports, font loading and
 caches count as they do in real use. Peak RSS is the process's high-water mark at the end of each stage.
 
-    .venv/bin/python bench/run.py [--runs 5] [--to pdf,docx] [example ...]
+    .venv/bin/python bench/run.py [--runs 5] [--to pdf,docx] [--peer] [example ...]
+
+--peer also times LibreOffice converting our DOCX to PDF (soffice --headless), the figure a user would
+otherwise pay to get a PDF from a Word document.
 """
 from __future__ import annotations
 
@@ -44,11 +47,38 @@ def once(example: Path, formats: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def libreoffice_seconds(example: Path, runs: int) -> float | None:
+    """Median time for `soffice --headless --convert-to pdf` on the DOCX juesuan builds for `example`."""
+    import shutil
+    import tempfile
+    import time
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    sys.path.insert(0, str(ROOT))
+    from generator.build import run
+
+    data = run(example, ("docx",)).outputs["docx"]
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "input.docx"
+        source.write_bytes(data)
+        profile = Path(folder) / "lo-profile"
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                            "--outdir", folder, str(source)], capture_output=True, check=True, timeout=600)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("examples", nargs="*", default=["yanzhou-2024", "zaozhuang-2024", "shanxi-2024"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--to", default="pdf")
+    parser.add_argument("--peer", action="store_true", help="also time LibreOffice converting the DOCX to PDF")
     args = parser.parse_args()
     once(ROOT / "inputs" / args.examples[0], args.to)  # warm the font cache and the OS page cache
     print(f"{'example':16} {'stage':8} {'median s':>9} {'peak RSS MB':>12}")
@@ -62,6 +92,10 @@ def main() -> None:
             print(f"{name:16} {stage:8} {median:9.3f} {peak_text}")
         overall = max(max(r["peaks"].values()) for r in results)
         print(f"{name:16} {'peak':8} {'':9} {overall:12.0f}")
+        if args.peer:
+            seconds = libreoffice_seconds(ROOT / "inputs" / name, args.runs)
+            peer = f"{seconds:9.3f}" if seconds is not None else "  (soffice not installed)"
+            print(f"{name:16} {'LO docx→pdf':8} {peer}")
 
 
 if __name__ == "__main__":

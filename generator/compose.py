@@ -170,6 +170,7 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
                "attachments": attachments,
                "charts": charts, "data_uri": _data_uri,
                "flagged": flagged_cells(facts, [f for f in findings or [] if f.severity == "错误"]) if draft else set(),
+               "flag": _sentence_flag([f.path for f in findings or [] if f.severity == "错误"] if draft else []),
                "where": lambda file: _relative(file, input_dir),
                "publish_date": publish.isoformat(),
                "publish_date_text": f"{publish.year}年{publish.month}月"}
@@ -265,6 +266,13 @@ def glossary(settings: dict, facts: Facts, slots: dict) -> list[GlossaryItem]:
     for number, item in enumerate(items, 1):
         item.number = number
     return items
+
+
+def _sentence_flag(paths: list[str]):
+    """flag("budget.", "prior.total") → ' flagged' when an error concerns one of those inputs (drafts only)."""
+    def flag(*prefixes: str) -> str:
+        return " flagged" if any(p.startswith(prefix) for p in paths for prefix in prefixes) else ""
+    return flag
 
 
 def flagged_cells(facts: Facts, findings: list) -> set[tuple[str, str, str]]:

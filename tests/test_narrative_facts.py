@@ -200,3 +200,16 @@ FACTS = ([("yanzhou-2024", fact) for fact in SEED_000] + [("zaozhuang-2024", fac
 @pytest.mark.parametrize("example,fact", FACTS)
 def test_seed_fact(built, example, fact):
     assert normalize(fact) in built(example).flat
+
+
+def test_draft_marks_the_sentence_an_error_concerns(tmp_path):
+    from generator.build import run
+
+    copy = tmp_path / "zaozhuang"
+    shutil.copytree(INPUTS / "zaozhuang-2024", copy)
+    text = (copy / "narrative.yaml").read_text(encoding="utf-8")
+    assert "sme_total: 879.63" in text
+    (copy / "narrative.yaml").write_text(text.replace("sme_total: 879.63", "sme_total: 1879.63"), encoding="utf-8")
+    html = run(copy, ("html",)).html
+    assert '<p class="sentence flagged">2024年度政府采购支出总额1,077.95万元' in html
+    assert '<p class="sentence">2024年度机关运行经费支出165.27万元' in html
