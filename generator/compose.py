@@ -91,9 +91,9 @@ def attachment_items(profile: Profile, facts: Facts, narrative: Narrative, docum
     words = {**profile.settings.get("words", {}), **facts.data.wording}
     slots = _words(profile, facts)
     items: list[Attachment] = []
-    if narrative.projects:
+    if narrative.projects and profile.settings.get("performance", {}).get("summary_table", True):
         items.append(Attachment("summary", Entry("attachment-summary", fill(words["att_summary"], **slots))))
-        if any(p.source.publish_table for p in narrative.projects):
+    if any(p.source.publish_table for p in narrative.projects):
             items.append(Attachment("projects", Entry("attachment-projects", fill(words["att_projects"], **slots))))
     for i, key in enumerate(facts.data.performance.key_evaluations, 1):
         if key.report and key.report in documents:
@@ -130,6 +130,7 @@ def environment(profile: Profile) -> SandboxedEnvironment:
         "cn": numfmt.chinese_number,
         "markdown": lambda text, shift=0: Markup(to_html(text, shift)),
         "economic_name": catalogue.economic_name,
+        "exact": numfmt.exact,
     })
     return env
 

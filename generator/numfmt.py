@@ -49,6 +49,12 @@ def percent(value: Decimal | None, settings: dict) -> str:
     return _group(text, settings.get("text_thousands", True))
 
 
+def exact(value) -> str:
+    """An amount as entered, without rounding to cents (Shanxi's 自评表 prints 6.224 and 23.776)."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return _trim(text) if "." in text else text
+
+
 def score(value: Decimal | None, trim: bool = True) -> str:
     if value is None:
         return ""

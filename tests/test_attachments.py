@@ -126,3 +126,15 @@ def test_sixty_projects_with_long_text_render_without_overflow(tmp_path):
         text = normalize("".join(p.extract_text() or "" for p in pdf.pages))
     for i in (1, 30, 60):
         assert f"第{i}个长名称项目" in text
+
+
+def test_shanxi_self_evaluation_table_in_its_own_layout(built):
+    b = built("shanxi-2024")
+    flat = b.flat
+    assert "绩效自评情况汇总表" not in flat                           # seed 002 has no summary table
+    assert "省级政务服务投诉举报业务经费项目支出绩效自评表（2024年度）" in flat
+    assert "主管部门及代码228-山西省行政审批服务管理局" in flat
+    assert "资金总额：030306.22423.77620.752.07" in flat               # 6.224 and 23.776 printed exactly
+    assert "年初指标值调整前指标值实际完成值" in flat
+    assert "宣传资料印制次数（次）一月次—12月次—0月次60" in flat
+    assert "总分59.62差" in flat and "项目绩效分析项目实际和预算执行情况" in flat
