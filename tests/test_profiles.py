@@ -114,7 +114,7 @@ def test_extends_loop_is_reported(tmp_path):
 
 
 def test_template_syntax_error_names_file_and_line(tmp_path):
-    profile = copy_override(tmp_path, "templates/narrative/totals.html.j2", "<p>", "{% if %}<p>")
+    profile = copy_override(tmp_path, "templates/narrative/totals.html.j2", "{% set ch =", "{% if %}{% set ch =")
     done = cli("build", str(INPUTS / "yanzhou-2024"), "--profile", str(profile), "-o", str(tmp_path / "o"))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "totals.html.j2" in done.stderr and "第" in done.stderr and "模板语法错误" in done.stderr
