@@ -9,7 +9,7 @@ from __future__ import annotations
 import decimal
 
 from .checks import CHECKS
-from .checks.base import Finding, Report, locate as _locate  # noqa: F401 — re-exported
+from .checks.base import Finding, Report
 from .compute import Facts
 from .load import Loaded
 

@@ -39,6 +39,11 @@ def _words(profile: Profile, facts: Facts) -> dict[str, Any]:
             "S": unit.scope, "TS": facts.table_scope, "level": unit.level}
 
 
+def _wording(profile: Profile, facts: Facts) -> dict[str, str]:
+    """The profile's wording strings with the input's `wording:` overrides applied."""
+    return {**profile.settings.get("words", {}), **facts.data.wording}
+
+
 def cover_title(profile: Profile, facts: Facts) -> str:
     return facts.unit.cover_title or fill(profile.settings["cover"]["title"], **_words(profile, facts))
 
@@ -88,7 +93,7 @@ def _split_title(markdown: str) -> tuple[str | None, str]:
 def attachment_items(profile: Profile, facts: Facts, narrative: Narrative, documents: dict[str, str]
                      ) -> list[Attachment]:
     """第五部分's items in order: self-evaluation summary, project tables, key reports, other attachments."""
-    words = {**profile.settings.get("words", {}), **facts.data.wording}
+    words = _wording(profile, facts)
     slots = _words(profile, facts)
     items: list[Attachment] = []
     if narrative.projects and profile.settings.get("performance", {}).get("summary_table", True):
@@ -140,11 +145,11 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
             input_dir: Path | None = None) -> str:
     unit = facts.unit
     slots = _words(profile, facts)
-    wording_overrides = facts.data.wording
+    wording = _wording(profile, facts)
 
     def words(key: str, **extra: Any) -> str:
         """A profile wording string (or the input's override) with its {slots} filled."""
-        pattern = wording_overrides.get(key, profile.settings.get("words", {}).get(key))
+        pattern = wording.get(key)
         if pattern is None:
             raise ProfileError(f"版式中缺少措辞“{key}”")
         return fill(pattern, **{**slots, **extra})

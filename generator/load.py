@@ -46,6 +46,13 @@ class Source:
     root: Path
     nodes: dict[str, tuple[Path, Any]] = field(default_factory=dict)
 
+    def locate_path(self, path: str) -> tuple[str, int | None]:
+        """File and line of a dotted field path (tables.income.rows.3.fiscal); digits are list indexes,
+        while codes such as 2010301 or 01 stay mapping keys (they match either way)."""
+        parts = tuple(int(p) if p.isdigit() and (p == "0" or not p.startswith("0")) and len(p) < 6 else p
+                      for p in path.split("."))
+        return self.locate(parts)
+
     def locate(self, loc: tuple) -> tuple[str, int | None]:
         if not loc or loc[0] not in self.nodes:
             return (str(self.root), None)
@@ -188,7 +195,7 @@ def _read_attachments(loaded: Loaded) -> None:
     base = loaded.base_dir.resolve()
     problems = []
     for field_path, rel, kind in _attachment_refs(loaded.unit):
-        file, line = loaded.source.locate(tuple(int(p) if p.isdigit() else p for p in field_path.split(".")))
+        file, line = loaded.source.locate_path(field_path)
         try:
             target = (base / rel).resolve()
             readable = target.is_file()

@@ -33,10 +33,6 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", text.translate(table))
 
 
-def number_flat(text: str) -> str:
-    return normalize(text).replace("，", "")
-
-
 @pytest.fixture(scope="session")
 def built():
     cache: dict[str, Built] = {}

@@ -39,10 +39,7 @@ class Finding:
 
 
 def locate(loaded: Loaded, path: str) -> tuple[str, int | None]:
-    """File and line of a field path; digits are list indexes (mapping keys such as codes match either way)."""
-    parts = tuple(int(p) if p.isdigit() and (p == "0" or not p.startswith("0")) and len(p) < 6 else p
-                  for p in path.split("."))
-    return loaded.source.locate(parts)
+    return loaded.source.locate_path(path)
 
 
 def money(value: Decimal) -> str:
