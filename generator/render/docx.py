@@ -4,7 +4,7 @@ No second content path: each element of the composed HTML is mapped to its Word 
 Heading 1–3 (the navigation pane and the TOC field use them), p to paragraphs, lists, tables with merged
 cells and repeating header rows, the 目录 to a TOC field, figures to pictures. Where the PDF's look
 comes from the profile's CSS (page breaks, landscape pages, pages without numbers, alignment, indents,
-table sizing) the same stylesheets are cascaded over the same tree (docx_css.py), so a profile's CSS
+table sizing) the same stylesheets are cascaded over the same tree (cascade.py), so a profile's CSS
 override moves both outputs. Word styles carry fonts and sizes (docx_styles.py).
 
 The bytes are reproducible: fixed zip timestamps and entry order, core properties from the HTML's
@@ -26,17 +26,17 @@ from docx.shared import Emu
 from lxml import etree
 
 from ..profile import Profile
-from . import docx_css
-from .docx_css import Computed, Look
+from . import cascade
+from .cascade import Computed
+from .docx_css import Look
 from .docx_images import display_size, image_bytes
 from .docx_package import core_properties, metadata, reproducible_zip, word_settings
 from .docx_styles import Numbering, fonts_of, install_styles
 from .docx_tables import table_xml
+from .page import Page
 from .docx_xml import (BREAK, INLINE, TAB, Fmt, Para, collapse, esc, field_xml, inline_element, length_twips,
                        local, runs, segments_text, tag)
 
-_PAPER_MM = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "b5": (176, 250),
-             "letter": (215.9, 279.4), "legal": (215.9, 355.6)}
 _EMU_PER_TWIP = 635
 
 
@@ -48,10 +48,10 @@ def docx_bytes(html: str, profile: Profile, input_dir: Path) -> bytes:
     meta = metadata(root)
     fonts = fonts_of(profile.settings)
     roles = {family: role for role, family in (profile.settings.get("fonts") or {}).items()}
-    look = Look(Computed(docx_css.load(profile), root, roles), fonts)
+    look = Look(Computed(cascade.load(profile), root, roles), fonts)
     document = Document()
     install_styles(document, profile.settings)
-    writer = Writer(document, Page(profile.settings.get("page") or {}), look, Path(input_dir))
+    writer = Writer(document, WordPage(profile.settings.get("page") or {}), look, Path(input_dir))
     writer.walk(root.find("body"))
     writer.finish()
     word_settings(document)
@@ -59,42 +59,8 @@ def docx_bytes(html: str, profile: Profile, input_dir: Path) -> bytes:
     return reproducible_zip(document, meta)
 
 
-# --- page set-up ----------------------------------------------------------------------------------
-
-def _length(token: str) -> int:
-    try:
-        return length_twips(token)
-    except ValueError:
-        raise ValueError(f"版式 page 设置中无法识别的长度：{token}") from None
-
-
-def _box(value: str) -> tuple[int, int, int, int]:
-    """CSS margin shorthand (1–4 lengths) → (top, right, bottom, left) in twips."""
-    v = [_length(t) for t in str(value).split()]
-    v = {1: v * 4, 2: v * 2, 3: v + v[1:2], 4: v}.get(len(v))
-    if v is None:
-        raise ValueError(f"版式 page 设置中无法识别的边距：{value}")
-    return tuple(v)  # type: ignore[return-value]
-
-
-class Page:
-    """The profile's `page:` settings — the values the PDF's @page rules are generated from."""
-
-    def __init__(self, settings: dict):
-        size = str(settings.get("size", "A4")).lower().split()
-        named = [t for t in size if t in _PAPER_MM]
-        if named or len(size) < 2:
-            w, h = (round(mm * 1440 / 25.4) for mm in _PAPER_MM[named[0] if named else "a4"])
-        else:
-            w, h = _length(size[0]), _length(size[1])
-        self.width, self.height = min(w, h), max(w, h)
-        self.margin = _box(settings.get("margin", "37mm 26mm 35mm 28mm"))
-        self.landscape_margin = _box(settings.get("landscape_margin", settings.get("margin", "20mm")))
-        self.footer = str(settings.get("footer") or "— {page} —")
-
-    def text_width(self, landscape: bool) -> int:
-        _, right, _, left = self.landscape_margin if landscape else self.margin
-        return (self.height if landscape else self.width) - left - right
+class WordPage(Page):
+    """The page geometry as a Word section (w:sectPr)."""
 
     def sect_pr(self, landscape: bool, footer_rid: str | None) -> str:
         top, right, bottom, left = self.landscape_margin if landscape else self.margin
@@ -116,7 +82,7 @@ def bookmark_name(anchor: str) -> str:
 # --- the walk ---------------------------------------------------------------------------------------
 
 class Writer:
-    def __init__(self, document, page: Page, look: Look, input_dir: Path):
+    def __init__(self, document, page: WordPage, look: Look, input_dir: Path):
         self.document = document
         self.page = page
         self.look = look

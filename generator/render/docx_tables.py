@@ -1,16 +1,16 @@
 """HTML <table> → Word table: the HTML table model (rowspan/colspan) becomes gridSpan/vMerge cells.
 
 thead rows repeat on every page (w:tblHeader), no row splits across pages (w:cantSplit). Column widths
-follow the CSS: <col> percentages where the stylesheet gives them, otherwise the auto-layout rule the
-PDF's engine applies (each column's min/max content width, stretched to the full text width). Widths are
-then fixed (tblLayout fixed) so Word, WPS and LibreOffice draw the same table.
+follow the CSS: <col> percentages where the stylesheet gives them, otherwise the auto-layout estimate the
+PDF uses too (columns.py), here with the advances of Word's faces. Widths are then fixed (tblLayout
+fixed) so Word, WPS and LibreOffice draw the same table.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
+from .columns import auto_widths, col_percentages, content_extent
 from .docx_xml import Para, local, runs, segments_text, tag
 
 CELL_PADDING = 114 + 20          # left + right cell margins (1mm each) and the rule, twips
@@ -82,68 +82,18 @@ def _char_width(ch: str) -> float:
     return 0.3 if ch in " ,.:;'|!" else 0.64
 
 
-def _content_widths(text: str, size_pt: float, nowrap: bool) -> tuple[float, float]:
-    """(min-content, max-content) in twips; CJK text may break between any two characters."""
-    widths = [_char_width(ch) for ch in text]
-    full = sum(widths)
-    if nowrap:
-        narrowest = full
-    else:
-        narrowest, word = 0.0, 0.0
-        for ch, w in zip(text, widths):
-            if w == 1.0 or ch == " ":
-                narrowest, word = max(narrowest, word, 0.0 if ch == " " else w), 0.0
-            else:
-                word += w
-        narrowest = max(narrowest, word)
-    return narrowest * size_pt * 20 + CELL_PADDING, full * size_pt * 20 + CELL_PADDING
-
-
-def _col_percentages(table, look, ncols: int) -> list[float] | None:
-    cols = []
-    for node in table.iter():
-        if local(node) == "col":
-            width = look.css[node].width or node.get("width") or ""
-            match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*", width)
-            cols += [float(match.group(1)) if match else None] * (_span(node, "span") or 1)
-    if len(cols) != ncols or None in cols or not sum(cols):
-        return None
-    return cols
-
-
 def _column_widths(table, grid, ncols: int, avail: int, look) -> list[int]:
-    percentages = _col_percentages(table, look, ncols)
+    percentages = col_percentages(table, lambda node: look.css[node].width, ncols)
     if percentages:
         widths = [avail * p / sum(percentages) for p in percentages]
     else:
-        lo, hi = [float(CELL_PADDING)] * ncols, [float(CELL_PADDING)] * ncols
-        spanning, seen = [], set()
-        for row in grid:
-            for cell in row:
-                if cell is None or id(cell) in seen:
-                    continue
-                seen.add(id(cell))
-                style = look.css[cell.node]
-                a, b = _content_widths(segments_text(cell.segments), look.word_size(style.font_size),
+        def extent(cell: Cell) -> tuple[float, float]:
+            style = look.css[cell.node]
+            low, high = content_extent(segments_text(cell.segments), _char_width, look.word_size(style.font_size) * 20,
                                        style.white_space in ("nowrap", "pre"))
-                if cell.colspan == 1:
-                    lo[cell.col], hi[cell.col] = max(lo[cell.col], a), max(hi[cell.col], b)
-                else:
-                    spanning.append((cell, a, b))
-        for cell, a, b in spanning:       # a spanning cell that needs more room widens its columns evenly
-            cols = range(cell.col, cell.col + cell.colspan)
-            for values, need in ((lo, a), (hi, b)):
-                short = need - sum(values[c] for c in cols)
-                if short > 0:
-                    for c in cols:
-                        values[c] += short / cell.colspan
-        if sum(hi) <= avail:
-            widths = [h * avail / sum(hi) for h in hi]
-        elif sum(lo) <= avail:
-            room = sum(h - l for h, l in zip(hi, lo)) or 1.0
-            widths = [l + (avail - sum(lo)) * (h - l) / room for l, h in zip(lo, hi)]
-        else:
-            widths = [l * avail / sum(lo) for l in lo]
+            return low + CELL_PADDING, high + CELL_PADDING
+
+        widths = auto_widths(grid, ncols, avail, float(CELL_PADDING), extent)
     result = [int(w) for w in widths]
     result[-1] += avail - sum(result)
     return result
