@@ -138,3 +138,23 @@ def harfbuzz_subset_available() -> bool:
     from weasyprint.text.ffi import harfbuzz_subset
 
     return harfbuzz_subset is not None
+
+
+@lru_cache(maxsize=None)
+def advances(family: str):
+    """`advance(ch)` in em for one pinned face (its nominal glyph, no shaping); a family that is not
+    pinned is measured with JS Serif, the face the PDF falls back to."""
+    import uharfbuzz as hb
+
+    prepared = prepared_fonts()
+    face = hb.Face(hb.Blob.from_file_path(str(prepared.get(family) or prepared["JS Serif"])))
+    font, upem, cache = hb.Font(face), face.upem, {}
+
+    def advance(ch: str) -> float:
+        width = cache.get(ch)
+        if width is None:
+            glyph = font.get_nominal_glyph(ord(ch))
+            width = cache[ch] = font.get_glyph_h_advance(glyph) / upem if glyph else 1.0
+        return width
+
+    return advance

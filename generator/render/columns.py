@@ -1,4 +1,4 @@
-"""Column widths of an HTML table estimated from its text, for both writers.
+"""The HTML table model (rows, rowspan/colspan grid) and column widths estimated from the text, for both writers.
 
 The rule is CSS's automatic table layout: each column gets its widest cell's min-content width (the longest
 unbreakable run) and max-content width (everything on one line); a spanning cell that needs more widens its
@@ -13,40 +13,106 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable, Protocol
+from dataclasses import dataclass
+from typing import Callable
 
 
-class GridCell(Protocol):
+@dataclass
+class Cell:
     node: object
+    row: int
     col: int
     colspan: int
+    rowspan: int
+    segments: object              # what the writer made of the cell's content
 
 
-def breaks_around(ch: str) -> bool:
-    """CJK text may break before and after any wide character; other text only at spaces."""
-    return ch == " " or unicodedata.east_asian_width(ch) in "WFA"
+def _span(node, name: str) -> int:
+    try:
+        return max(0, int(node.get(name, "1")))
+    except ValueError:
+        return 1
+
+
+def _rows(table) -> list[tuple[object, bool, int]]:
+    """(tr, in thead, row group) in document order; a bare <tr> (no tbody) forms its own group."""
+    rows = []
+    for group_index, group in enumerate(c for c in table if isinstance(c.tag, str)):
+        name = _local(group)
+        if name == "tr":
+            rows.append((group, False, -1))
+        elif name in ("thead", "tbody", "tfoot"):
+            rows += [(tr, name == "thead", group_index) for tr in group if _local(tr) == "tr"]
+    return rows
+
+
+def layout(table, segments_of) -> tuple[list[tuple[object, bool]], list[list[Cell | None]], int]:
+    """Rows, and the grid: grid[r][c] is the Cell covering that slot (or None)."""
+    rows = _rows(table)
+    group_end: dict[int, int] = {}
+    for index, (_, _, group) in enumerate(rows):
+        group_end[group] = index
+    occupied: list[dict[int, Cell]] = [dict() for _ in rows]
+    ncols = 0
+    for r, (tr, _, group) in enumerate(rows):
+        c = 0
+        for node in tr:
+            if _local(node) not in ("td", "th"):
+                continue
+            while c in occupied[r]:
+                c += 1
+            last_row = group_end[group]
+            colspan = _span(node, "colspan") or 1
+            rowspan = min(_span(node, "rowspan") or (last_row - r + 1), last_row - r + 1)  # 0: to the group end
+            cell = Cell(node, r, c, colspan, rowspan, segments_of(node))
+            for rr in range(r, r + rowspan):
+                for cc in range(c, c + colspan):
+                    occupied[rr][cc] = cell
+            c += colspan
+        ncols = max([ncols, c] + [k + 1 for k in occupied[r]])
+    grid = [[occ.get(c) for c in range(ncols)] for occ in occupied]
+    return [(tr, head) for tr, head, _ in rows], grid, ncols
+
+
+def _local(node) -> str:
+    return node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
+
+
+# Line-breaking rules that matter for the narrowest width (a subset of UAX #14 and Chinese kinsoku):
+# no break after an opening bracket or quote, none before closing punctuation.
+_OPENING = set("（([{【《〈「『“‘〔〖")
+_CLOSING = set("）)]}】》〉」』”’〕〗，。、；：？！,.;:?!%‰…·")
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WFA"
 
 
 def content_extent(text: str, advance: Callable[[str], float], size: float, nowrap: bool) -> tuple[float, float]:
-    """(min-content, max-content) of one text, `advance` in em per character, times `size`."""
+    """(min-content, max-content) of one text, `advance` in em per character, times `size`.
+
+    CJK text may break before and after any wide character, other text only after a space."""
     widths = [advance(ch) for ch in text]
     full = sum(widths)
     if nowrap:
         return full * size, full * size
-    narrowest, word = 0.0, 0.0
-    for ch, w in zip(text, widths):
-        if breaks_around(ch):
-            narrowest, word = max(narrowest, word, 0.0 if ch == " " else w), 0.0
-        else:
-            word += w
-    return max(narrowest, word) * size, full * size
+    narrowest, run = 0.0, 0.0
+    for i, (ch, w) in enumerate(zip(text, widths)):
+        if ch == " ":
+            narrowest, run = max(narrowest, run), 0.0
+            continue
+        before = text[i - 1] if i else " "
+        if before != " " and (_wide(before) or _wide(ch)) and before not in _OPENING and ch not in _CLOSING:
+            narrowest, run = max(narrowest, run), 0.0
+        run += w
+    return max(narrowest, run) * size, full * size
 
 
 def col_percentages(table, width_of: Callable[[object], str | None], ncols: int) -> list[float] | None:
     """The <col> widths in % (from the CSS or a width attribute) when every column has one, else None."""
     cols: list[float | None] = []
     for node in table.iter():
-        if node.tag == "col" or (isinstance(node.tag, str) and node.tag.endswith("}col")):
+        if _local(node) == "col":
             width = width_of(node) or node.get("width") or ""
             match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*", width)
             try:
@@ -59,8 +125,8 @@ def col_percentages(table, width_of: Callable[[object], str | None], ncols: int)
     return cols                                                   # type: ignore[return-value]
 
 
-def auto_widths(grid: list[list[GridCell | None]], ncols: int, avail: float, floor: float,
-                extent: Callable[[GridCell], tuple[float, float]]) -> list[float]:
+def auto_widths(grid: list[list[Cell | None]], ncols: int, avail: float, floor: float,
+                extent: Callable[[Cell], tuple[float, float]]) -> list[float]:
     """Column widths summing to `avail`; `extent(cell)` is the cell's (min, max) width including its padding,
     `floor` the width of an empty column."""
     lo, hi = [floor] * ncols, [floor] * ncols

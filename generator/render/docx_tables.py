@@ -8,69 +8,11 @@ fixed) so Word, WPS and LibreOffice draw the same table.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
-from .columns import auto_widths, col_percentages, content_extent
+from .columns import Cell, auto_widths, col_percentages, content_extent, layout
 from .docx_xml import Para, local, runs, segments_text, tag
 
 CELL_PADDING = 114 + 20          # left + right cell margins (1mm each) and the rule, twips
-
-
-@dataclass
-class Cell:
-    node: object
-    row: int
-    col: int
-    colspan: int
-    rowspan: int
-    segments: list
-
-
-def _span(node, name: str) -> int:
-    try:
-        return max(0, int(node.get(name, "1")))
-    except ValueError:
-        return 1
-
-
-def _rows(table) -> list[tuple[object, bool, int]]:
-    """(tr, in thead, row group) in document order; a bare <tr> (no tbody) forms its own group."""
-    rows = []
-    for group_index, group in enumerate(c for c in table if isinstance(c.tag, str)):
-        name = local(group)
-        if name == "tr":
-            rows.append((group, False, -1))
-        elif name in ("thead", "tbody", "tfoot"):
-            rows += [(tr, name == "thead", group_index) for tr in group if local(tr) == "tr"]
-    return rows
-
-
-def layout(table, segments_of) -> tuple[list[tuple[object, bool]], list[list[Cell | None]], int]:
-    """Rows, and the grid: grid[r][c] is the Cell covering that slot (or None)."""
-    rows = _rows(table)
-    group_end: dict[int, int] = {}
-    for index, (_, _, group) in enumerate(rows):
-        group_end[group] = index
-    occupied: list[dict[int, Cell]] = [dict() for _ in rows]
-    ncols = 0
-    for r, (tr, _, group) in enumerate(rows):
-        c = 0
-        for node in tr:
-            if local(node) not in ("td", "th"):
-                continue
-            while c in occupied[r]:
-                c += 1
-            last_row = group_end[group]
-            colspan = _span(node, "colspan") or 1
-            rowspan = min(_span(node, "rowspan") or (last_row - r + 1), last_row - r + 1)  # 0: to the group end
-            cell = Cell(node, r, c, colspan, rowspan, segments_of(node))
-            for rr in range(r, r + rowspan):
-                for cc in range(c, c + colspan):
-                    occupied[rr][cc] = cell
-            c += colspan
-        ncols = max([ncols, c] + [k + 1 for k in occupied[r]])
-    grid = [[occ.get(c) for c in range(ncols)] for occ in occupied]
-    return [(tr, head) for tr, head, _ in rows], grid, ncols
 
 
 def _char_width(ch: str) -> float:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import cssselect2
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .. import fonts
 from ..profile import Profile, builtin_root
+from .pdf_tree import prepared_tree
 
 # WeasyPrint logs every refused fetch and unsupported CSS property; our own checks report what matters.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -82,12 +84,23 @@ def stylesheets(profile: Profile, fetcher: URLFetcher, font_config: FontConfigur
     return sheets
 
 
+class TreeHTML(HTML):
+    """A WeasyPrint document from an element tree we parsed ourselves (pdf_tree.py)."""
+
+    def __init__(self, root, base_url: str, url_fetcher: URLFetcher):
+        self.base_url = base_url
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
+
+
 def render_pdf(html: str, profile: Profile, input_dir: Path, extra_roots: list[Path] | None = None):
     """Lay out the document; returns the WeasyPrint Document (pages are inspectable before writing)."""
     roots = [fonts.cache_dir(), builtin_root(), input_dir, *(extra_roots or []),
              *(layer.path for layer in profile.layers)]
     fetcher = ConfinedFetcher(roots)
-    document = HTML(string=html, base_url=input_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+    document = TreeHTML(prepared_tree(html, profile), input_dir.resolve().as_uri() + "/", fetcher)
     font_config = FontConfiguration()
     return document.render(stylesheets=stylesheets(profile, fetcher, font_config), font_config=font_config)
 
