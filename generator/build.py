@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import Finding, check
-from .compose import compose
+from .background import Background
+from .compose import charts_for, compose
 from .compute import Facts, compute
 from .load import Loaded, load
 from .narrate import narrate
@@ -68,9 +69,22 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
     errors = [f for f in findings if f.severity == "错误"]
     with timings.stage("narrate"):
         story = narrate(facts, chosen.settings)
+    # Both cores: matplotlib draws the charts in a child while WeasyPrint loads here; later the DOCX is
+    # written in a child while the PDF is laid out here (background.py; JUESUAN_SERIAL=1 runs in-process).
     with timings.stage("compose"):
-        html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents,
-                       input_dir=loaded.base_dir)
+        charts = Background(lambda: charts_for(facts, story, chosen))
+    try:
+        engine = None
+        if "pdf" in formats:
+            with timings.stage("pdf"):
+                from .render.pdf import Engine  # WeasyPrint's import (~0.5 s) counts here
+
+                engine = Engine(chosen, loaded.base_dir)
+        with timings.stage("compose"):
+            html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents,
+                           input_dir=loaded.base_dir, charts=charts.result())
+    finally:
+        charts.cancel()
     if final and (errors or story.missing):
         # everything to fix in one report: validation errors, then what the draft marked as missing
         lines = [f"  {f}" for f in errors] + [f"  {what}：请在输入的 {where} 填写" for where, what in story.missing]
@@ -80,18 +94,24 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
         from .render.html import standalone_html
 
         outputs["html"] = standalone_html(html, chosen).encode("utf-8")
-    if "pdf" in formats:
-        with timings.stage("pdf"):
-            from .render.pdf import append_pdfs, pdf_bytes, render_pdf  # WeasyPrint's import (~0.5 s) counts here
-
-            document = render_pdf(html, chosen, loaded.base_dir)
-            appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
-            outputs["pdf"] = append_pdfs(pdf_bytes(document), appended)
+    docx = None
     if "docx" in formats:
-        with timings.stage("docx"):
-            from .render.docx import docx_bytes  # python-docx/lxml/cssselect2 import (~0.1–0.2 s) counts here
+        from .render.docx import docx_bytes  # python-docx/lxml/cssselect2 import (~0.1–0.2 s)
 
-            outputs["docx"] = docx_bytes(html, chosen, loaded.base_dir)
+        docx = Background(lambda: docx_bytes(html, chosen, loaded.base_dir)) if engine else None
+    try:
+        if engine:
+            with timings.stage("pdf"):
+                from .render.pdf import append_pdfs, pdf_bytes
+
+                appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
+                outputs["pdf"] = append_pdfs(pdf_bytes(engine.render(html)), appended)
+        if "docx" in formats:
+            with timings.stage("docx"):       # with a PDF: the wait for the child that wrote it meanwhile
+                outputs["docx"] = docx.result() if docx else docx_bytes(html, chosen, loaded.base_dir)
+    finally:
+        if docx:
+            docx.cancel()
     return Result(loaded, chosen, facts, findings, html, outputs, timings)
 
 

@@ -140,9 +140,20 @@ def environment(profile: Profile) -> SandboxedEnvironment:
     return env
 
 
+def charts_for(facts: Facts, narrative: Narrative, profile: Profile) -> dict:
+    """图1–图6 as the profile draws them ({} when it draws none)."""
+    chart_settings = profile.settings.get("charts", {})
+    if not chart_settings.get("enabled", True):
+        return {}
+    from .charts import build_charts   # matplotlib is imported only when a profile draws charts
+
+    return build_charts(facts, narrative, chart_settings, profile.settings.get("number_format"))
+
+
 def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = True,
             findings: list | None = None, documents: dict[str, str] | None = None,
-            input_dir: Path | None = None) -> str:
+            input_dir: Path | None = None, charts: dict | None = None) -> str:
+    """The publication as one HTML document; `charts` as drawn by charts_for (drawn here when None)."""
     unit = facts.unit
     slots = _words(profile, facts)
     wording = _wording(profile, facts)
@@ -155,12 +166,8 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
         return fill(pattern, **{**slots, **extra})
 
     attachments = attachment_items(profile, facts, narrative, documents or {})
-    chart_settings = profile.settings.get("charts", {})
-    charts = {}
-    if chart_settings.get("enabled", True):
-        from .charts import build_charts   # matplotlib is imported only when a profile draws charts
-
-        charts = build_charts(facts, narrative, chart_settings, profile.settings.get("number_format"))
+    if charts is None:
+        charts = charts_for(facts, narrative, profile)
     outline = build_outline(profile, facts, attachments)
     publish = unit.publish_date or _default_publish_date(unit.year)
     title = document_title(profile, facts)

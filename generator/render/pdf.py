@@ -95,14 +95,26 @@ class TreeHTML(HTML):
         self.etree_element = self.wrapper_element.etree_element
 
 
-def render_pdf(html: str, profile: Profile, input_dir: Path, extra_roots: list[Path] | None = None):
-    """Lay out the document; returns the WeasyPrint Document (pages are inspectable before writing)."""
-    roots = [fonts.cache_dir(), builtin_root(), input_dir, *(extra_roots or []),
-             *(layer.path for layer in profile.layers)]
-    fetcher = ConfinedFetcher(roots)
-    document = TreeHTML(prepared_tree(html, profile), input_dir.resolve().as_uri() + "/", fetcher)
-    font_config = FontConfiguration()
-    return document.render(stylesheets=stylesheets(profile, fetcher, font_config), font_config=font_config)
+class Engine:
+    """WeasyPrint with the profile's stylesheets and the pinned fonts loaded, ready to lay out documents
+    (built before the HTML exists, so the loading can overlap with drawing the charts)."""
+
+    def __init__(self, profile: Profile, input_dir: Path):
+        self.profile = profile
+        self.base_url = input_dir.resolve().as_uri() + "/"
+        roots = [fonts.cache_dir(), builtin_root(), input_dir, *(layer.path for layer in profile.layers)]
+        self.fetcher = ConfinedFetcher(roots)
+        self.font_config = FontConfiguration()
+        self.sheets = stylesheets(profile, self.fetcher, self.font_config)
+
+    def render(self, html: str):
+        """Lay out the document; returns the WeasyPrint Document (pages are inspectable before writing)."""
+        document = TreeHTML(prepared_tree(html, self.profile), self.base_url, self.fetcher)
+        return document.render(stylesheets=self.sheets, font_config=self.font_config)
+
+
+def render_pdf(html: str, profile: Profile, input_dir: Path):
+    return Engine(profile, input_dir).render(html)
 
 
 def pdf_bytes(document) -> bytes:

@@ -1,0 +1,47 @@
+"""Forked helpers (charts, DOCX) change nothing but the wall time."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator.background import Background
+from generator.build import run
+from conftest import INPUTS
+
+
+def test_serial_and_forked_builds_write_the_same_bytes(monkeypatch):
+    forked = run(INPUTS / "shanxi-2024", ("pdf", "docx")).outputs
+    monkeypatch.setenv("JUESUAN_SERIAL", "1")
+    serial = run(INPUTS / "shanxi-2024", ("pdf", "docx")).outputs
+    assert forked.keys() == serial.keys() == {"pdf", "docx"}
+    assert forked == serial
+
+
+def test_the_result_comes_from_the_child():
+    parent = os.getpid()
+    assert Background(os.getpid).result() != parent
+
+
+def test_a_failing_step_fails_in_the_parent_with_its_own_error():
+    calls = []
+
+    def step():
+        calls.append(os.getpid())
+        raise ValueError("数据有误")
+
+    job = Background(step)
+    with pytest.raises(ValueError, match="数据有误"):
+        job.result()
+    assert calls == [os.getpid()]          # the child's run happened elsewhere; the parent ran it again
+
+
+def test_serial_mode_runs_in_process(monkeypatch):
+    monkeypatch.setenv("JUESUAN_SERIAL", "1")
+    assert Background(os.getpid).result() == os.getpid()
+
+
+def test_cancel_reaps_the_child():
+    job = Background(lambda: __import__("time").sleep(30))
+    job.cancel()
+    assert job.pid == 0
