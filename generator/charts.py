@@ -15,7 +15,7 @@ addressed by file, never looked up by name). In the SVG it is written, by `svg_t
   re-parses every glyph outline in Python). Outside WeasyPrint the page must supply the family.
 - "path": glyph outlines (`svg.fonttype: path`), self-contained for consumers without the font.
 
-Settings come from the profile's `charts:` mapping; `DEFAULT_SETTINGS` documents every key. Nothing here
+Settings come from the profile's `charts:` mapping over the base profile's (`DEFAULT_SETTINGS`). Nothing here
 imports matplotlib until a chart is actually drawn; `MPLCONFIGDIR` defaults to the juesuan cache so that
 matplotlib's font list cache lands there (never in the working tree).
 """
@@ -36,49 +36,15 @@ from .cache import cache_root
 from .compute import Facts
 from .money import ZERO, cents
 from .narrate import Narrative
-from .profile import ProfileError, fill
+from .profile import ProfileError, fill, resolve
 
 CHART_IDS = ("fig1", "fig2", "fig3", "fig4", "fig5", "fig6")
 CHANGE_CHARTS = ("fig1", "fig4", "fig5")       # two-year comparisons: bars only
 
-# The profile's `charts:` mapping; a profile sets only the keys it changes (dicts merge key by key).
-DEFAULT_SETTINGS: dict[str, Any] = {
-    "enabled": True,                 # false: build_charts returns {} (Shanxi prints no charts)
-    "figures": list(CHART_IDS),      # which charts to build
-    "when_missing": "omit",          # no prior year / nothing to show: omit (no entry) | note (Chart.note)
-    "single_category": "draw",       # a structure with ONE non-zero part (100%): draw | omit | note
-    # Printed instead of a chart under `note`. Slots: {title} (caption without 图N： and （单位：…）),
-    # {caption}, {number} (图1), {reason} (缺少上年数 / 仅有一项 / 无数据), {year}, {prior_year}.
-    "note": "（{title}：数据不足，未绘制）",
-    "captions": {                    # slots {year} {prior_year}
-        "fig1": "图1：收入支出决算变动情况（单位：万元）",
-        "fig2": "图2：本年收入构成情况",
-        "fig3": "图3：本年支出构成情况",
-        "fig4": "图4：财政拨款收、支决算总计变动情况（单位：万元）",
-        "fig5": "图5：一般公共预算财政拨款支出决算变动情况（单位：万元）",
-        "fig6": "图6：一般公共预算财政拨款支出决算结构",
-    },
-    "kinds": {"fig1": "bar", "fig2": "pie", "fig3": "pie", "fig4": "bar", "fig5": "bar", "fig6": "pie"},
-    # Restrained, print-safe colours (distinct in greyscale too). Bars: current year palette[0], prior
-    # year palette[1]; pies and structure bars take the colours in order.
-    "palette": ["#2F5D8C", "#9DBBD9", "#C9A24D", "#7F7F7F", "#5E8C6A", "#B9704F"],
-    "size_cm": [15, 8],              # width, height of the drawing
-    "dpi": 200,                      # PNG resolution (pHYs chunk carries it)
-    "font": "JS Serif",              # a role of generator.fonts (the PDF body face)
-    "font_size": 10.5,               # pt (五号); value labels and ticks 1 pt smaller
-    # SVG labels: "text" = <text> in family `font`, drawn by WeasyPrint from the document's @font-face
-    # (fast, searchable); "path" = the pinned glyph outlines (self-contained, ~0.5 s more WeasyPrint time).
-    "svg_text": "text",
-    "unit_note": "单位：万元",        # printed above the bar charts; "" for none
-    "caption_position": "below",      # used by the figure template: below | above the chart
-    "year_label": "{year}年",
-    "labels": {
-        "income_total": "收入总计",
-        "expenditure_total": "支出总计",
-        "gpb": "一般公共预算财政拨款支出",
-        "class": "{name}",           # 图6 parts; slots {name} (一般公共服务支出) {short} (一般公共服务) {code}
-    },
-}
+# Every key of the profile's `charts:` mapping with its default, wording included, as the base profile
+# (templates/base/profile.yaml, where each key is explained) sets it: one source for builds and direct calls.
+# A profile sets only the keys it changes (dicts merge key by key).
+DEFAULT_SETTINGS: dict[str, Any] = resolve("base").settings["charts"]
 
 INCOME_PARTS = (("fiscal", "财政拨款收入"), ("superior", "上级补助收入"), ("business", "事业收入"),
                 ("operating", "经营收入"), ("affiliated", "附属单位上缴收入"), ("other", "其他收入"))
