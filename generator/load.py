@@ -213,8 +213,8 @@ def _read_attachments(loaded: Loaded) -> None:
             continue
         data = target.read_bytes()
         if kind == "pdf":
-            if not data.startswith(b"%PDF-"):
-                problems.append(Problem(file, f"附件“{rel}”不是 PDF 文件", line, field_path))
+            if not data.startswith(b"%PDF-") or not _readable_pdf(data):
+                problems.append(Problem(file, f"附件“{rel}”不是可读取的 PDF 文件", line, field_path))
                 continue
             loaded.pdfs[rel] = target
         else:
@@ -224,6 +224,19 @@ def _read_attachments(loaded: Loaded) -> None:
                 problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+
+
+def _readable_pdf(data: bytes) -> bool:
+    """qpdf, which appends the attachment to the publication, can open it and it has pages."""
+    import io
+
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages) > 0
+    except (pikepdf.PdfError, ValueError):
+        return False
 
 
 def _load_prior(loaded: Loaded) -> Loaded:

@@ -9,7 +9,7 @@ from weasyprint.formatting_structure import boxes
 
 from generator.render.columns import content_extent
 from generator.render.pdf import render_pdf
-from generator.render.pdf_tree import _element_tree, prepared_tree
+from generator.render.pdf_tree import element_tree, prepared_tree
 
 EXAMPLES = ["yanzhou-2024", "zaozhuang-2024", "shanxi-2024"]
 
@@ -21,7 +21,7 @@ def _signature(root):
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_libxml2_tree_equals_weasyprints_parse(built, example):
     html = built(example).result.html
-    ours = _signature(_element_tree(lxml.html.document_fromstring(html)))
+    ours = _signature(element_tree(lxml.html.document_fromstring(html)))
     theirs = _signature(tinyhtml5.parse(html, namespace_html_elements=False))
     assert len(ours) == len(theirs) > 1000
     body = next(node for node, tag, *_ in ours if tag == "body")

@@ -24,13 +24,19 @@ _RULE = 20            # twips: the cell's share of the collapsed borders on eith
 
 
 def prepared_tree(html: str, profile: Profile) -> ET.Element:
+    return element_tree(sized_root(html, profile)[0])
+
+
+def sized_root(html: str, profile: Profile) -> tuple:
+    """The composed HTML parsed by libxml2, every table given its <col> widths (an lxml tree), and the
+    styles the profile's CSS gives its elements (break-before is what pdf_split.py wants)."""
     root = lxml.html.document_fromstring(html)
     families = dict(profile.settings.get("fonts") or {})
     css = Computed(cascade.load(profile), root, {family: role for role, family in families.items()})
     page = Page(profile.settings.get("page") or {})
     for table in root.iter("table"):
         _size_columns(table, css, page, families)
-    return _element_tree(root)
+    return root, css
 
 
 def _size_columns(table, css: Computed, page: Page, families: dict[str, str]) -> None:
@@ -81,14 +87,14 @@ def _landscape(element, css: Computed) -> bool:
     return css.page("").landscape
 
 
-def _element_tree(node) -> ET.Element:
+def element_tree(node) -> ET.Element:
     """lxml → xml.etree (what WeasyPrint's cssselect2 wrapper walks); comments are dropped, their tails kept."""
     out = ET.Element(node.tag, dict(node.attrib))
     out.text = node.text
     out.tail = node.tail
     for child in node:
         if isinstance(child.tag, str):
-            out.append(_element_tree(child))
+            out.append(element_tree(child))
         elif child.tail:
             if len(out):
                 out[-1].tail = (out[-1].tail or "") + child.tail
