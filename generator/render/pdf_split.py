@@ -1,0 +1,276 @@
+"""The PDF laid out on both cores: the document is cut at a forced page break, a forked child lays out and
+writes the second half while this process does the first, and qpdf (pikepdf) joins the halves.
+
+Each half is the whole document with the other half's elements emptied and hidden (display: none), so
+selectors such as `.part-title + .table-block` or `:first-of-type` match as they do in the whole.
+
+Page numbers are all one half needs from the other:
+- footers of the second half: the child lays out its content, waits for the first half's page count, then
+  lays out a stamp (empty pages with the same page names, page counter starting there) and moves the
+  stamp's margin boxes onto its own pages;
+- the 目录: once both halves are laid out, the front matter (cover, 目录) is laid out again followed by one
+  empty page per link target, each on a named page whose counter is reset to the target's final number, so
+  target-counter() prints it with the profile's own wording; these pages replace the first half's front;
+- bookmarks: the outline is built from both halves' bookmarks by WeasyPrint's own nesting rule;
+- links: the second half's named destinations are carried over at the join, so the 目录's links resolve.
+
+Every page comes out as in a one-process layout (tests/test_pdf_split.py compares them). The cut is not made,
+and one process lays out the whole document as before, when the profile's CSS uses what a half cannot know
+(CSS counters other than the page counter, counter(pages), running strings or elements, :first/:left/:right/
+:blank/nth() pages), when links other than the 目录's point inside the document, in a serial build
+(JUESUAN_SERIAL=1), or when a check fails (front matter of another length, a child that died).
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import multiprocessing
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..background import serial
+from .pdf import Engine, append_pdfs, pdf_bytes
+from .pdf_tree import element_tree, sized_root
+
+LOG = logging.getLogger(__name__)
+
+_UNSPLITTABLE = re.compile(
+    r"counter-(reset|increment|set)|(?<![-\w])counters?\(\s*(?!page\s*[,)])|string-set|string\(|running\("
+    r"|element\(|target-text\(|@page[^{]*:(first|left|right|blank|nth)|position\s*:\s*fixed", re.I)
+_SECTIONING = {"section", "div", "article", "main", "nav", "aside"}
+_MAX_DEPTH = 3        # parts, their sections (tables, attachments), and those sections' children
+_MIN_SHARE = 0.2      # a half smaller than this does not pay for the fork and the join
+_FIRST_HALF_EXTRA = 0.05   # the first half also lays out the 目录 again and joins: give it that much less
+
+
+class SplitFailed(Exception):
+    """The halves cannot be joined faithfully; the caller lays out the whole document in one process."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    front: int                 # body children before this index are the front matter (cover, 目录)
+    path: tuple[int, ...]      # child indexes from <body> to the element the second half starts with
+
+
+def css_allows_split(css_text: str) -> bool:
+    return not _UNSPLITTABLE.search(re.sub(r"/\*.*?\*/", "", css_text, flags=re.S))
+
+
+def choose_cut(body, css) -> Cut | None:
+    """Where to cut, or None. Candidates are elements with a forced page break, nested only in sections,
+    after the first part; the one that best balances the halves' estimated layout cost wins (elements plus
+    characters / 5, which tracks WeasyPrint's time within about 20%)."""
+    children = list(body)
+    front = next((i for i, child in enumerate(children) if "part" in (child.get("class") or "").split()), None)
+    if front is None or _first_id(children[front]) is None:
+        return None
+    if any((a.get("href") or "").startswith("#") for child in children[front:] for a in child.iter("a")):
+        return None        # cross-references in the body would need the other half's page numbers
+    before, total = {}, 0.0
+    for node in body.iter():
+        before[node] = total
+        total += 1 + (len(node.text or "") + len(node.tail or "")) / 5
+    candidates = [(path, before[node]) for path, node in _breaks(body, css, front)]
+    balanced = [(path, cost) for path, cost in candidates
+                if min(cost, total - cost) >= _MIN_SHARE * total]
+    if not balanced:
+        return None
+    path, _ = min(balanced, key=lambda pc: max(pc[1] + _FIRST_HALF_EXTRA * total, total - pc[1]))
+    return Cut(front, path)
+
+
+def _breaks(body, css, front: int):
+    """(path, element) of each element after the front matter that starts a page and sits in sections."""
+    def walk(node, path):
+        for index, child in enumerate(node):
+            if not isinstance(child.tag, str) or child.tag not in _SECTIONING:
+                continue
+            here = (*path, index)
+            if (len(here) > 1 or index > front) and css[child].break_before:
+                yield here, child
+            if len(here) < _MAX_DEPTH:
+                yield from walk(child, here)
+    return ((path, node) for path, node in walk(body, ()) if path[0] >= front)
+
+
+def split_pdf(engine: Engine, html: str, attachments) -> bytes | None:
+    """The PDF laid out in two halves on two processes, or None when it should be laid out in one."""
+    if serial() or not css_allows_split(engine.css_text):
+        return None
+    root, css = sized_root(html, engine.profile)
+    cut = choose_cut(root.find("body"), css)
+    if cut is None:
+        return None
+    first_root, second_root = _halves(root, cut.path)
+    context = multiprocessing.get_context("fork")
+    here, there = context.Pipe()
+    child = context.Process(target=_second_half, args=(engine, second_root, there), daemon=True)
+    child.start()
+    there.close()
+    try:
+        return _first_half(engine, root, first_root, cut.front, here, attachments)
+    except (SplitFailed, EOFError, OSError) as failure:
+        LOG.info("split layout abandoned: %s", failure)
+        return None
+    finally:
+        here.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _halves(root, path: tuple[int, ...]):
+    """The document up to the cut, and from the cut on; the rest of each is emptied and hidden."""
+    first, second = copy.deepcopy(root), copy.deepcopy(root)
+    for half, keep_before in ((first, True), (second, False)):
+        node = half.find("body")
+        for depth, index in enumerate(path):
+            children = list(node)
+            if keep_before:
+                gone = children[index:] if depth == len(path) - 1 else children[index + 1:]
+            else:
+                gone = children[:index]
+            for element in gone:
+                _hide(element)
+            node = children[index]
+    return first, second
+
+
+def _hide(element) -> None:
+    if not isinstance(element.tag, str):
+        return
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    element.attrib["style"] = "display: none !important"
+
+
+class _OtherHalfTargets(logging.Filter):
+    """WeasyPrint reports the 目录's targets in the other half as errors; they are resolved later."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Content discarded: target points to undefined anchor")
+
+
+def _first_half(engine: Engine, root, first_root, front: int, conn, attachments) -> bytes:
+    quiet = _OtherHalfTargets()
+    logging.getLogger("weasyprint").addFilter(quiet)
+    try:
+        document = engine.render_tree(element_tree(first_root))
+    finally:
+        logging.getLogger("weasyprint").removeFilter(quiet)
+    conn.send(len(document.pages))
+    status, second = conn.recv()
+    if status != "ok":
+        raise SplitFailed(second)
+    second_anchors, second_marks = second
+    front_pages = _page_of(document, _first_id(root.find("body")[front]))
+    numbers = {name: index + 1 for index, page in enumerate(document.pages) for name in page.anchors}
+    for name, index in second_anchors.items():
+        numbers.setdefault(name, len(document.pages) + index + 1)
+    laid_front = _front(engine, root, front, numbers)
+    if _page_of(laid_front, _FRONT_END) != front_pages:
+        raise SplitFailed("front matter laid out to a different length")
+    whole_first = document.copy(laid_front.pages[:front_pages] + document.pages[front_pages:])
+    # WeasyPrint drops links to anchors it cannot see: stand-ins on page 1 keep the 目录's links into the
+    # second half; append_pdfs replaces their named destinations with the second half's.
+    for name in second_anchors:
+        whole_first.pages[0].anchors.setdefault(name, (0, 0, 0, 0))
+    outline = whole_first.copy([*whole_first.pages, *(_Marks(*marks) for marks in second_marks)]) \
+        .make_bookmark_tree(scale=0.75, transform_pages=True)      # as WeasyPrint's write_pdf does
+    first_bytes = pdf_bytes(whole_first)
+    status, second_bytes = conn.recv()
+    if status != "ok":
+        raise SplitFailed(second_bytes)
+    return append_pdfs(first_bytes, attachments, continuation=second_bytes, outline=outline)
+
+
+@dataclass
+class _Marks:
+    """What WeasyPrint's bookmark tree reads from a page of the second half."""
+    bookmarks: list
+    height: float
+
+
+_FRONT_END = "juesuan-front-end"
+_MARGIN_BOXES = [f"{edge}-{where}" for edge in ("top", "bottom")
+                 for where in ("left-corner", "left", "center", "right", "right-corner")] + \
+                [f"{edge}-{where}" for edge in ("left", "right") for where in ("top", "middle", "bottom")]
+
+
+def _front(engine: Engine, root, front: int, numbers: dict[str, int]):
+    """The front matter laid out again, its link targets resolved to their final page numbers."""
+    front_root = copy.deepcopy(root)
+    body = front_root.find("body")
+    matter = list(body)[:front]
+    defined = {node.get("id") for child in matter for node in child.iter() if node.get("id")}
+    targets = [a.get("href")[1:] for child in matter for a in child.iter("a") if (a.get("href") or "").startswith("#")]
+    for child in list(body)[front:]:
+        _hide(child)
+    etree.SubElement(body, "div", id=_FRONT_END, style="break-before: page")
+    pages: dict[int, list[str]] = {}
+    for name in dict.fromkeys(targets):
+        if name not in defined and name in numbers:
+            pages.setdefault(numbers[name], []).append(name)
+    for number, names in sorted(pages.items()):
+        for index, name in enumerate(names):     # one page per number, its targets' ids on it
+            etree.SubElement(body, "div", id=name,
+                             style=f"page: juesuan-page-{number}" + ("; break-before: page" if index == 0 else ""))
+    blank = " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)   # stand-in pages need no footer
+    css = "\n".join(f"@page juesuan-page-{n} {{ counter-reset: page {n}; {blank} }}" for n in sorted(pages))
+    return engine.render_tree(element_tree(front_root), css)
+
+
+def _first_id(element) -> str | None:
+    """The id that marks where a part's first page is (on the part or its heading)."""
+    return next((node.get("id") for node in element.iter() if node.get("id")), None)
+
+
+def _page_of(document, anchor: str) -> int:
+    for index, page in enumerate(document.pages):
+        if anchor in page.anchors:
+            return index
+    raise SplitFailed(f"anchor {anchor!r} not laid out")
+
+
+def _second_half(engine: Engine, second_root, conn) -> None:
+    """In the child: lay out, report anchors and bookmarks, wait for the first half's length, stamp the
+    footers, write."""
+    try:
+        document = engine.render_tree(element_tree(second_root))
+        anchors = {name: index for index, page in enumerate(document.pages) for name in page.anchors}
+        marks = [(page.bookmarks, page.height) for page in document.pages]
+        conn.send(("ok", (anchors, marks)))
+        offset = conn.recv()
+        _stamp_margin_boxes(engine, second_root, document, offset + 1)
+        conn.send(("ok", pdf_bytes(document)))
+    except Exception as failure:           # noqa: BLE001 — the parent lays out the whole document instead
+        try:
+            conn.send(("failed", repr(failure)))
+        except OSError:
+            pass
+    finally:
+        conn.close()
+
+
+def _stamp_margin_boxes(engine: Engine, second_root, document, first_number: int) -> None:
+    """Give each page the margin boxes (footer etc.) it would have at its final page number."""
+    from weasyprint.formatting_structure.boxes import MarginBox
+
+    stamp_root = copy.deepcopy(second_root)
+    body = stamp_root.find("body")
+    for child in list(body):
+        body.remove(child)
+    for page in document.pages:
+        name = page._page_box.page_type.name or "auto"
+        etree.SubElement(body, "div", style=f"page: {name}; break-before: page")
+    stamp = engine.render_tree(element_tree(stamp_root), f"@page :first {{ counter-reset: page {first_number}; }}")
+    if [(p.width, p.height) for p in stamp.pages] != [(p.width, p.height) for p in document.pages]:
+        raise SplitFailed("stamp pages differ in size")
+    for page, stamped in zip(document.pages, stamp.pages):
+        box = page._page_box
+        box.children = ([child for child in box.children if not isinstance(child, MarginBox)]
+                        + [child for child in stamped._page_box.children if isinstance(child, MarginBox)])
