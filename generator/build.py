@@ -62,8 +62,10 @@ def fewer_gc_passes():
     """WeasyPrint allocates millions of objects; reference counting frees almost all of them, yet the cyclic
     collector's default thresholds make it rescan the growing live set (fonts, boxes, styles) again and again,
     a quarter of a build's time. During a build: young collections every 20,000 allocations instead of 700,
-    no full collection, and the objects that existed before (imported modules) frozen out of every scan."""
+    no full collection, and the objects that existed before (imported modules) frozen out of every scan.
+    A build's cyclic garbage is collected at the start of the next one in the same process."""
     thresholds = gc.get_threshold()
+    gc.collect()        # what an earlier build left would otherwise be frozen for good
     gc.freeze()
     gc.set_threshold(20_000, 50, 1000)
     try:
@@ -94,7 +96,7 @@ def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final:
     # Both cores: matplotlib draws the charts in a child while WeasyPrint loads here; later the DOCX is
     # written in a child while the PDF is laid out here (background.py; JUESUAN_SERIAL=1 runs in-process).
     with timings.stage("compose"):
-        charts = Background(lambda: charts_for(facts, story, chosen))
+        charts = Background(lambda: charts_for(facts, story, chosen, raster="docx" in formats))
     try:
         engine = None
         if "pdf" in formats:

@@ -51,3 +51,15 @@ def test_cancel_reaps_the_child():
     job = Background(lambda: __import__("time").sleep(30))
     job.cancel()
     assert job.pid == 0
+
+
+def test_repeated_builds_in_one_process_do_not_accumulate_objects():
+    """A batch builds many units in one process; the GC pause of a build must not keep the previous one's
+    garbage alive (gc.freeze would make it permanent)."""
+    import gc
+
+    counts = []
+    for _ in range(3):
+        run(INPUTS / "shanxi-2024", ("pdf",))
+        counts.append(len(gc.get_objects()))
+    assert counts[2] < counts[1] * 1.1, counts
