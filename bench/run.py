@@ -2,9 +2,9 @@
 
 Each repetition runs in a fresh process (like a user's `juesuan build`), so imports, font loading and
 caches count as they do in real use. Peak RSS is the high-water mark at the end of each stage of the build
-process or of the helper it forks (charts, DOCX), whichever is larger. A build draws the charts while
-WeasyPrint loads and writes the DOCX while the PDF is laid out, so with a PDF the compose and docx stages
-show only the time spent waiting for those helpers.
+process or of the helpers it forks (charts, DOCX, the PDF's second half), whichever is largest. A build draws
+the charts while WeasyPrint loads, writes the DOCX while the PDF is laid out and lays the PDF out in two
+halves at once, so with a PDF the compose and docx stages show only the time spent waiting for helpers.
 
     .venv/bin/python bench/run.py [--runs 5] [--to pdf,docx] [--peer] [--serial] [example ...]
 
@@ -80,6 +80,14 @@ def libreoffice_seconds(example: Path, runs: int) -> float | None:
     return statistics.median(times)
 
 
+def example_dir(name: str) -> Path | None:
+    """An example by its name under inputs/ or by its path."""
+    for folder in (ROOT / "inputs" / name, Path(name).resolve()):
+        if folder.is_dir():
+            return folder
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("examples", nargs="*", default=["yanzhou-2024", "zaozhuang-2024", "shanxi-2024"])
@@ -88,10 +96,15 @@ def main() -> None:
     parser.add_argument("--peer", action="store_true", help="also time LibreOffice converting the DOCX to PDF")
     parser.add_argument("--serial", action="store_true", help="one core: no forked helpers (JUESUAN_SERIAL=1)")
     args = parser.parse_args()
-    once(ROOT / "inputs" / args.examples[0], args.to, args.serial)  # warm the font cache and the OS page cache
+    folders = {name: example_dir(name) for name in args.examples}
+    missing = [name for name, folder in folders.items() if folder is None]
+    if missing:
+        parser.error("找不到示例：" + "、".join(missing) + "（写 inputs/ 下的目录名或目录路径）")
+    once(folders[args.examples[0]], args.to, args.serial)  # warm the font cache and the OS page cache
     print(f"{'example':16} {'stage':8} {'median s':>9} {'peak RSS MB':>12}")
-    for name in args.examples:
-        results = [once(ROOT / "inputs" / name, args.to, args.serial) for _ in range(args.runs)]
+    for name, folder in folders.items():
+        name = folder.name
+        results = [once(folder, args.to, args.serial) for _ in range(args.runs)]
         stages = [k for k in results[0] if k not in ("peaks",)]
         for stage in stages:
             median = statistics.median(r[stage] for r in results)
@@ -101,7 +114,7 @@ def main() -> None:
         overall = max(max(r["peaks"].values()) for r in results)
         print(f"{name:16} {'peak':8} {'':9} {overall:12.0f}")
         if args.peer:
-            seconds = libreoffice_seconds(ROOT / "inputs" / name, args.runs)
+            seconds = libreoffice_seconds(folder, args.runs)
             peer = f"{seconds:9.3f}" if seconds is not None else "  (soffice not installed)"
             print(f"{name:16} {'LO docx→pdf':8} {peer}")
 

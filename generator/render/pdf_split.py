@@ -42,7 +42,7 @@ _UNSPLITTABLE = re.compile(
 _SECTIONING = {"section", "div", "article", "main", "nav", "aside"}
 _MAX_DEPTH = 3        # parts, their sections (tables, attachments), and those sections' children
 _MIN_SHARE = 0.2      # a half smaller than this does not pay for the fork and the join
-_FIRST_HALF_EXTRA = 0.05   # the first half also lays out the 目录 again and joins: give it that much less
+_FIRST_HALF_EXTRA = 0.07   # the first half also lays out the 目录 again and joins: give it that much less
 
 
 class SplitFailed(Exception):
@@ -123,16 +123,21 @@ def split_pdf(engine: Engine, html: str, attachments) -> bytes | None:
 
 
 def _halves(root, path: tuple[int, ...]):
-    """The document up to the cut, and from the cut on; the rest of each is emptied and hidden."""
+    """The document up to the cut, and from the cut on; the rest of each is emptied and hidden, and loose
+    text on the other side of the cut (before a container's first child, after a container) dropped."""
     first, second = copy.deepcopy(root), copy.deepcopy(root)
     for half, keep_before in ((first, True), (second, False)):
         node = half.find("body")
         for depth, index in enumerate(path):
             children = list(node)
+            last = depth == len(path) - 1
             if keep_before:
-                gone = children[index:] if depth == len(path) - 1 else children[index + 1:]
+                gone = children[index:] if last else children[index + 1:]
+                if not last:
+                    children[index].tail = None          # comes after the cut
             else:
                 gone = children[:index]
+                node.text = None                         # comes before the cut
             for element in gone:
                 _hide(element)
             node = children[index]
@@ -144,7 +149,7 @@ def _hide(element) -> None:
         return
     for child in list(element):
         element.remove(child)
-    element.text = None
+    element.text = element.tail = None
     element.attrib["style"] = "display: none !important"
 
 
