@@ -96,7 +96,7 @@ def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final:
     # Both cores: matplotlib draws the charts in a child while WeasyPrint loads here; later the DOCX is
     # written in a child while the PDF is laid out here (background.py; JUESUAN_SERIAL=1 runs in-process).
     with timings.stage("compose"):
-        charts = Background(lambda: charts_for(facts, story, chosen, raster="docx" in formats))
+        charts = Background(lambda: charts_for(facts, story, chosen))
     try:
         engine = None
         if "pdf" in formats:

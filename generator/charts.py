@@ -203,15 +203,14 @@ def chart_data(facts: Facts, narrative: Narrative, settings: dict) -> dict[str, 
 
 
 def build_charts(facts: Facts, narrative: Narrative, settings: dict | None,
-                 number_format: dict | None = None, raster: bool = True) -> dict[str, Chart]:
+                 number_format: dict | None = None) -> dict[str, Chart]:
     """图1–图6 for one publication, in figure order; a chart that cannot be drawn is absent (omit) or
     carries `note` (note). `settings` is the profile's `charts:` mapping (merged over DEFAULT_SETTINGS);
     `number_format` the profile's `number_format:` (default: the base profile's).
 
     Embedding: PDF — `<img src="data:image/svg+xml;base64,…">` of `svg` (allowed by the confined
     fetcher), or `inline_svg()`; with svg_text: text the document's @font-face supplies the family.
-    DOCX — `png` at size_cm[0] cm wide (its pHYs gives the same size at `dpi`); raster=False skips it
-    (b"") when no DOCX is written, which saves a third of the drawing time."""
+    DOCX — `png` at size_cm[0] cm wide (its pHYs gives the same size at `dpi`)."""
     s = merged_settings(settings)
     if not s["enabled"]:
         return {}
@@ -232,7 +231,7 @@ def build_charts(facts: Facts, narrative: Narrative, settings: dict | None,
             if rule == "note":
                 charts[chart_id] = Chart(chart_id, caption, "", b"", _note(s["note"], caption, reason, slots), ())
             continue
-        charts[chart_id] = _render(chart_id, caption, spec, s, fmt, raster)
+        charts[chart_id] = _render(chart_id, caption, spec, s, fmt)
     return charts
 
 
@@ -333,11 +332,9 @@ class _Canvas:
         self.labels.append(text)
         return target.text(x, y, text, fontproperties=font or self.font, color=TEXT, parse_math=False, **kw)
 
-    def save(self, raster: bool = True) -> tuple[str, bytes]:
+    def save(self) -> tuple[str, bytes]:
         svg = io.BytesIO()
         self.fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": "juesuan"})
-        if not raster:
-            return svg.getvalue().decode("utf-8"), b""
         canvas = self.fig.canvas
         canvas.draw()                                    # Agg raster at the figure's dpi
         rgba = canvas.buffer_rgba()
@@ -366,7 +363,7 @@ def png_bytes(rgba, width: int, height: int, dpi: float) -> bytes:
             + chunk(b"IEND", b""))
 
 
-def _render(chart_id: str, caption: str, spec, s: dict, fmt: dict, raster: bool = True) -> Chart:
+def _render(chart_id: str, caption: str, spec, s: dict, fmt: dict) -> Chart:
     mpl = _matplotlib()
     matplotlib = mpl["matplotlib"]
     with matplotlib.rc_context():
@@ -388,7 +385,7 @@ def _render(chart_id: str, caption: str, spec, s: dict, fmt: dict, raster: bool 
                 kind = "bar"
             values = tuple(zip(spec.labels, spec.shares))
             amounts = tuple(zip(spec.labels, spec.amounts))
-        svg, png = canvas.save(raster)
+        svg, png = canvas.save()
     return Chart(chart_id, caption, svg, png, None, values, kind, amounts, tuple(canvas.labels))
 
 

@@ -140,14 +140,14 @@ def environment(profile: Profile) -> SandboxedEnvironment:
     return env
 
 
-def charts_for(facts: Facts, narrative: Narrative, profile: Profile, raster: bool = True) -> dict:
-    """图1–图6 as the profile draws them ({} when it draws none); raster=False: no PNG for Word."""
+def charts_for(facts: Facts, narrative: Narrative, profile: Profile) -> dict:
+    """图1–图6 as the profile draws them ({} when it draws none)."""
     chart_settings = profile.settings.get("charts", {})
     if not chart_settings.get("enabled", True):
         return {}
     from .charts import build_charts   # matplotlib is imported only when a profile draws charts
 
-    return build_charts(facts, narrative, chart_settings, profile.settings.get("number_format"), raster)
+    return build_charts(facts, narrative, chart_settings, profile.settings.get("number_format"))
 
 
 def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = True,

@@ -282,12 +282,12 @@ def test_every_text_object_names_the_pinned_font_file(example, monkeypatch):
     seen: list[str] = []
     original = ch._Canvas.save
 
-    def checked(self, raster=True):
+    def checked(self):
         for text in self.fig.findobj(Text):
             if text.get_visible() and text.get_text():
                 assert text.get_fontproperties().get_file() == pinned, text.get_text()
                 seen.append(text.get_text())
-        return original(self, raster)
+        return original(self)
 
     monkeypatch.setattr(ch._Canvas, "save", checked)
     example("zaozhuang-2024").build({"kinds": {"fig3": "bar"}, "unit_note": "单位：万元"})
@@ -520,12 +520,3 @@ def test_builtin_profiles_charts_settings_are_valid(name):
 
     settings = ch.merged_settings(resolve(name, str(ROOT)).settings.get("charts"))
     assert set(settings) == set(DEFAULT_SETTINGS)
-
-
-def test_pdf_only_build_draws_no_raster_for_word():
-    from generator.build import run
-
-    pdf_only = run(INPUTS / "zaozhuang-2024", ("pdf", "html")).html
-    with_docx = run(INPUTS / "zaozhuang-2024", ("html", "docx")).html
-    assert "data-png=" not in pdf_only and with_docx.count('data-png="data:image/png;base64,') >= 6
-    assert pdf_only.count('src="data:image/svg+xml;base64,') == with_docx.count('src="data:image/svg+xml;base64,')
