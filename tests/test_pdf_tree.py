@@ -88,3 +88,20 @@ def test_no_cell_text_leaves_its_cell(built, example):
         walk(page._page_box, number)
     assert checked > 500
     assert not outside, outside[:10]
+
+
+def test_footnotes_keep_the_full_user_agent_sheet(built):
+    """The user-agent sheet without footnote rules is only used where nothing floats as a footnote."""
+    import pypdfium2 as pdfium
+
+    from generator.render.pdf import Engine, pdf_bytes
+    from generator.render.pdf_tree import element_tree
+
+    result = built("shanxi-2024").result
+    engine = Engine(result.profile, result.loaded.base_dir)
+    assert not engine.notes
+    html = ('<html><body><p>正文<span style="float: footnote">脚注内容</span>继续</p>'
+            '<p style="color: red">无脚注</p></body></html>')
+    text = pdfium.PdfDocument(pdf_bytes(engine.render_tree(element_tree(lxml.html.document_fromstring(html)))))[0] \
+        .get_textpage().get_text_range()
+    assert "正文1继续" in text.replace("\r\n", "") and "1.脚注内容" in text.replace(" ", "").replace("\r\n", "")
