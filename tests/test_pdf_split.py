@@ -26,7 +26,8 @@ def structure(data: bytes) -> dict:
             return index[dest[0].objgen], *(round(float(v), 2) for v in dest[2:4])
 
         def walk(items, depth):
-            return [(depth, item.title, target(item.destination), walk(item.children, depth + 1)) for item in items]
+            return [(depth, item.title, target(item.destination), walk(item.children, depth + 1))
+                    for item in items]
 
         with pdf.open_outline() as outline:
             bookmarks = walk(outline.root, 0)
@@ -108,7 +109,8 @@ def test_css_a_half_cannot_lay_out_alone_refuses_the_split(css):
 def test_base_css_allows_the_split():
     result = run(INPUTS / "zaozhuang-2024", ("html",))
     assert css_allows_split(Engine(result.profile, result.loaded.base_dir).css_text)
-    assert css_allows_split("/* counter-increment: x */ .toc a::before { content: target-counter(attr(href), page); }")
+    assert css_allows_split("/* counter-increment: x */ "
+                            ".toc a::before { content: target-counter(attr(href), page); }")
 
 
 def test_failed_child_falls_back_to_one_process(monkeypatch):

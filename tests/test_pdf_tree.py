@@ -102,6 +102,7 @@ def test_footnotes_keep_the_full_user_agent_sheet(built):
     assert not engine.notes
     html = ('<html><body><p>正文<span style="float: footnote">脚注内容</span>继续</p>'
             '<p style="color: red">无脚注</p></body></html>')
-    text = pdfium.PdfDocument(pdf_bytes(engine.render_tree(element_tree(lxml.html.document_fromstring(html)))))[0] \
-        .get_textpage().get_text_range()
-    assert "正文1继续" in text.replace("\r\n", "") and "1.脚注内容" in text.replace(" ", "").replace("\r\n", "")
+    document = engine.render_tree(element_tree(lxml.html.document_fromstring(html)))
+    text = pdfium.PdfDocument(pdf_bytes(document))[0].get_textpage().get_text_range()
+    flat = text.replace(" ", "").replace("\r\n", "")
+    assert "正文1继续" in flat and "1.脚注内容" in flat          # the footnote call and its marker

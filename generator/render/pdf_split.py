@@ -212,7 +212,8 @@ def _front(engine: Engine, root, front: int, numbers: dict[str, int]):
     body = front_root.find("body")
     matter = list(body)[:front]
     defined = {node.get("id") for child in matter for node in child.iter() if node.get("id")}
-    targets = [a.get("href")[1:] for child in matter for a in child.iter("a") if (a.get("href") or "").startswith("#")]
+    targets = [a.get("href")[1:] for child in matter for a in child.iter("a")
+               if (a.get("href") or "").startswith("#")]
     for child in list(body)[front:]:
         _hide(child)
     etree.SubElement(body, "div", id=_FRONT_END, style="break-before: page")
