@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
+from .docx_xml import local
+
 
 @dataclass
 class Cell:
@@ -38,11 +40,11 @@ def _rows(table) -> list[tuple[object, bool, int]]:
     """(tr, in thead, row group) in document order; a bare <tr> (no tbody) forms its own group."""
     rows = []
     for group_index, group in enumerate(c for c in table if isinstance(c.tag, str)):
-        name = _local(group)
+        name = local(group)
         if name == "tr":
             rows.append((group, False, -1))
         elif name in ("thead", "tbody", "tfoot"):
-            rows += [(tr, name == "thead", group_index) for tr in group if _local(tr) == "tr"]
+            rows += [(tr, name == "thead", group_index) for tr in group if local(tr) == "tr"]
     return rows
 
 
@@ -57,7 +59,7 @@ def layout(table, segments_of) -> tuple[list[tuple[object, bool]], list[list[Cel
     for r, (tr, _, group) in enumerate(rows):
         c = 0
         for node in tr:
-            if _local(node) not in ("td", "th"):
+            if local(node) not in ("td", "th"):
                 continue
             while c in occupied[r]:
                 c += 1
@@ -72,10 +74,6 @@ def layout(table, segments_of) -> tuple[list[tuple[object, bool]], list[list[Cel
         ncols = max([ncols, c] + [k + 1 for k in occupied[r]])
     grid = [[occ.get(c) for c in range(ncols)] for occ in occupied]
     return [(tr, head) for tr, head, _ in rows], grid, ncols
-
-
-def _local(node) -> str:
-    return node.tag.rsplit("}", 1)[-1] if isinstance(node.tag, str) else ""
 
 
 # Line-breaking rules that matter for the narrowest width (a subset of UAX #14 and Chinese kinsoku):
@@ -112,7 +110,7 @@ def col_percentages(table, width_of: Callable[[object], str | None], ncols: int)
     """The <col> widths in % (from the CSS or a width attribute) when every column has one, else None."""
     cols: list[float | None] = []
     for node in table.iter():
-        if _local(node) == "col":
+        if local(node) == "col":
             width = width_of(node) or node.get("width") or ""
             match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*", width)
             try:

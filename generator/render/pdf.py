@@ -76,14 +76,18 @@ def _css_token(text: str) -> str:
     return "".join(ch for ch in str(text) if ch.isalnum() or ch in " .%-")
 
 
-def stylesheets(profile: Profile, fetcher: URLFetcher, font_config: FontConfiguration) -> list[CSS]:
+def profile_css(profile: Profile) -> list[tuple[str, str | None]]:
+    """(text, base URL) of the profile's stylesheets in cascade order, then its `fonts:`/`page:` settings."""
+    sources: list[tuple[str, str | None]] = [(path.read_text(encoding="utf-8"), path.parent.as_uri() + "/")
+                                             for path in profile.stylesheets()]
+    return [*sources, (settings_css(profile), None)]
+
+
+def stylesheets(profile: Profile, sources: list[tuple[str, str | None]], fetcher: URLFetcher,
+                font_config: FontConfiguration) -> list[CSS]:
     # @font-face rules in external sheets only take effect with the FontConfiguration shared with render().
-    sheets = [CSS(string=font_face_css(profile), url_fetcher=fetcher, font_config=font_config)]
-    for path in profile.stylesheets():
-        sheets.append(CSS(string=path.read_text(encoding="utf-8"), base_url=path.parent.as_uri() + "/",
-                          url_fetcher=fetcher, font_config=font_config))
-    sheets.append(CSS(string=settings_css(profile), url_fetcher=fetcher, font_config=font_config))
-    return sheets
+    return [CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+            for text, base_url in [(font_face_css(profile), None), *sources]]
 
 
 class TreeHTML(HTML):
@@ -131,9 +135,9 @@ class Engine:
         roots = [fonts.cache_dir(), builtin_root(), input_dir, *(layer.path for layer in profile.layers)]
         self.fetcher = ConfinedFetcher(roots)
         self.font_config = FontConfiguration()
-        self.sheets = stylesheets(profile, self.fetcher, self.font_config)
-        self.css_text = "\n".join([*(path.read_text(encoding="utf-8") for path in profile.stylesheets()),
-                                   settings_css(profile)])
+        sources = profile_css(profile)
+        self.sheets = stylesheets(profile, sources, self.fetcher, self.font_config)
+        self.css_text = "\n".join(text for text, _ in sources)     # what pdf_split checks a half can lay out
         self.notes = bool(_USES_NOTES.search(self.css_text))
 
     def render(self, html: str):
