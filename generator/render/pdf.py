@@ -12,7 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import cssselect2
-from weasyprint import CSS, HTML
+
+from .libraries import loader_only
+
+with loader_only():
+    from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
