@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import Finding, check
-from .background import Background
+from .background import Background, serial
 from .compose import charts_for, compose
 from .compute import Facts, compute
 from .load import Loaded, load
@@ -104,6 +104,8 @@ def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final:
                 from .render.pdf import Engine  # WeasyPrint's import (~0.5 s) counts here
 
                 engine = Engine(chosen, loaded.base_dir)
+                if not serial():
+                    engine.warm_up()
         with timings.stage("compose"):
             html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents,
                            input_dir=loaded.base_dir, charts=charts.result())

@@ -129,6 +129,9 @@ def _user_agent_without_notes() -> CSS:
     return CSS(string=trimmed, counter_style=CounterStyle())
 
 
+_WARM_UP_TEXT = "部门决算 收入支出（一）1,234.56 万元 100.00% Ab"
+
+
 class Engine:
     """WeasyPrint with the profile's stylesheets and the pinned fonts loaded, ready to lay out documents
     (built before the HTML exists, so the loading can overlap with drawing the charts)."""
@@ -143,6 +146,19 @@ class Engine:
         self.sheets = stylesheets(profile, sources, self.fetcher, self.font_config)
         self.css_text = "\n".join(text for text, _ in sources)     # what pdf_split checks a half can lay out
         self.notes = bool(_USES_NOTES.search(self.css_text))
+
+    def warm_up(self) -> None:
+        """Lay out a line in each of the profile's font roles and throw it away. What any first layout pays
+        once (opening the pinned fonts in Pango and HarfBuzz, the user-agent sheet, cffi's C types) is then
+        paid here, while matplotlib is still drawing the charts, and inherited by the PDF's second half
+        instead of being paid again in that process."""
+        from xml.etree import ElementTree
+
+        roles = self.profile.settings.get("fonts", {}) or {"body": None}
+        body = "".join(f'<p style="font-family: var(--font-{_css_token(role)})">{_WARM_UP_TEXT}</p>'
+                       f'<p style="font-family: var(--font-{_css_token(role)}); font-weight: bold">{_WARM_UP_TEXT}</p>'
+                       for role in roles)
+        self.render_tree(ElementTree.fromstring(f"<html><body>{body}</body></html>"))
 
     def render(self, html: str):
         """Lay out the document; returns the WeasyPrint Document (pages are inspectable before writing)."""
