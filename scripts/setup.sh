@@ -36,4 +36,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+# An editable install leaves our own modules uncompiled (pip compiles a wheel's); where bytecode is not
+# written at import (PYTHONDONTWRITEBYTECODE), every build would compile them again (~0.08 s).
+.venv/bin/python -m compileall -q generator >/dev/null
 echo "环境就绪：.venv/bin/juesuan"
