@@ -3,6 +3,7 @@ bookmarks, links and 目录 numbers; and the split is refused or abandoned where
 from __future__ import annotations
 
 import io
+import json
 
 import lxml.html
 import pikepdf
@@ -118,8 +119,40 @@ def test_failed_child_falls_back_to_one_process(monkeypatch):
         raise RuntimeError("stamp failed")
 
     monkeypatch.setattr(pdf_split, "_stamp_margin_boxes", broken)   # runs in the forked child
+    monkeypatch.setattr(pdf_split, "recall", lambda *args: None)    # no page memory: the child must stamp
     result = run(INPUTS / "shanxi-2024", ("html",))
     engine = Engine(result.profile, result.loaded.base_dir)
     assert split_pdf(engine, result.html, []) is None
     built = run(INPUTS / "shanxi-2024", ("pdf",)).outputs["pdf"]
     assert built == append_pdfs(pdf_bytes(engine.render(result.html)), [])
+
+
+def test_page_memory_spares_the_second_front_layout_and_changes_no_byte(monkeypatch, tmp_path):
+    from generator.render import page_memory
+
+    monkeypatch.setattr(page_memory, "cache_root", lambda: tmp_path)
+    fronts, stamps = [], []
+    real_front, real_stamp = pdf_split._front, pdf_split._stamp_margin_boxes
+    monkeypatch.setattr(pdf_split, "_front", lambda *args: fronts.append(1) or real_front(*args))
+    monkeypatch.setattr(pdf_split, "_stamp_margin_boxes",      # in the child: leaves a trace on disk
+                        lambda *args: (tmp_path / "stamped").touch() or real_stamp(*args))
+
+    def build() -> bytes:
+        (tmp_path / "stamped").unlink(missing_ok=True)
+        data = run(INPUTS / "zaozhuang-2024", ("pdf",)).outputs["pdf"]
+        stamps.append((tmp_path / "stamped").exists())
+        return data
+
+    first = build()                           # no memory yet: footers stamped, 目录 laid out again
+    [memory] = (tmp_path / "pages").iterdir()
+    learnt = json.loads(memory.read_text())
+    assert learnt["numbers"] and learnt["first_pages"] > 2
+    assert build() == first                   # right memory: neither redone
+    stale = {**learnt, "first_pages": learnt["first_pages"] + 1,
+             "numbers": {name: number + 3 for name, number in learnt["numbers"].items()}}
+    memory.write_text(json.dumps(stale))
+    assert build() == first                   # stale memory: both redone, then corrected
+    assert (fronts, stamps) == ([1, 1], [True, False, True])
+    assert json.loads(memory.read_text()) == learnt
+    memory.write_text("{not json")
+    assert build() == first

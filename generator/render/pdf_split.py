@@ -4,13 +4,16 @@ writes the second half while this process does the first, and qpdf (pikepdf) joi
 Each half is the whole document with the other half's elements emptied and hidden (display: none), so
 selectors such as `.part-title + .table-block` or `:first-of-type` match as they do in the whole.
 
-Page numbers are all one half needs from the other:
-- footers of the second half: the child lays out its content, waits for the first half's page count, then
-  lays out a stamp (empty pages with the same page names, page counter starting there) and moves the
-  stamp's margin boxes onto its own pages;
-- the 目录: once both halves are laid out, the front matter (cover, 目录) is laid out again followed by one
-  empty page per link target, each on a named page whose counter is reset to the target's final number, so
-  target-counter() prints it with the profile's own wording; these pages replace the first half's front;
+Page numbers are all one half needs from the other. With the numbers of the last build (page_memory.py,
+LaTeX's .aux idea) each half lays out with them at once: the child starts its page counter after the
+remembered length of the first half, and the first half ends with one empty stand-in page per 目录 target of
+the second half, on a named page whose counter is reset to the remembered number, so target-counter() prints
+it with the profile's own wording (the stand-ins are dropped). Whatever turns out to have moved, everything
+in a first build, is redone:
+- footers of the second half: a stamp (empty pages with the same page names, the counter starting after the
+  first half's true length) is laid out and its margin boxes replace the child's;
+- the 目录: the front matter (cover, 目录) is laid out again before stand-ins at the true numbers and its
+  pages replace the first half's front;
 - bookmarks: the outline is built from both halves' bookmarks by WeasyPrint's own nesting rule;
 - links: the second half's named destinations are carried over at the join, so the 目录's links resolve.
 
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..background import serial
+from .page_memory import PageMemory, recall, remember
 from .pdf import Engine, append_pdfs, pdf_bytes
 from .pdf_tree import element_tree, sized_root
 
@@ -42,7 +46,6 @@ _UNSPLITTABLE = re.compile(
 _SECTIONING = {"section", "div", "article", "main", "nav", "aside"}
 _MAX_DEPTH = 3        # parts, their sections (tables, attachments), and those sections' children
 _MIN_SHARE = 0.2      # a half smaller than this does not pay for the fork and the join
-_FIRST_HALF_EXTRA = 0.04   # the first half also lays out the 目录 again and joins; the forked half runs ~10 % slower
 
 
 class SplitFailed(Exception):
@@ -78,7 +81,8 @@ def choose_cut(body, css) -> Cut | None:
                 if min(cost, total - cost) >= _MIN_SHARE * total]
     if not balanced:
         return None
-    path, _ = min(balanced, key=lambda pc: max(pc[1] + _FIRST_HALF_EXTRA * total, total - pc[1]))
+    # even halves: the first also joins (~0.07 s), the forked second runs a little slower after the fork
+    path, _ = min(balanced, key=lambda pc: max(pc[1], total - pc[1]))
     return Cut(front, path)
 
 
@@ -104,14 +108,17 @@ def split_pdf(engine: Engine, html: str, attachments) -> bytes | None:
     cut = choose_cut(root.find("body"), css)
     if cut is None:
         return None
+    key = engine.base_url + "\0" + engine.css_text
+    memory = recall(key, cut.path)
     first_root, second_root = _halves(root, cut.path)
     context = multiprocessing.get_context("fork")
     here, there = context.Pipe()
-    child = context.Process(target=_second_half, args=(engine, second_root, there), daemon=True)
+    offset = memory.first_pages if memory else None
+    child = context.Process(target=_second_half, args=(engine, second_root, there, offset), daemon=True)
     child.start()
     there.close()
     try:
-        return _first_half(engine, root, first_root, cut.front, here, attachments)
+        data, learnt = _first_half(engine, root, first_root, cut, here, attachments, memory)
     except (SplitFailed, EOFError, OSError) as failure:
         LOG.info("split layout abandoned: %s", failure)
         return None
@@ -120,6 +127,9 @@ def split_pdf(engine: Engine, html: str, attachments) -> bytes | None:
         if child.is_alive():
             child.kill()
         child.join()
+    if learnt != memory:
+        remember(key, learnt)
+    return data
 
 
 def _halves(root, path: tuple[int, ...]):
@@ -160,26 +170,37 @@ class _OtherHalfTargets(logging.Filter):
         return not str(record.msg).startswith("Content discarded: target points to undefined anchor")
 
 
-def _first_half(engine: Engine, root, first_root, front: int, conn, attachments) -> bytes:
+def _first_half(engine: Engine, root, first_root, cut: Cut, conn, attachments, memory: PageMemory | None):
+    """Lay out the first half, join the second, and return the PDF with the page numbers it learnt. With a
+    memory of the last build, the 目录's targets in the second half are stand-in pages at the remembered
+    numbers and the child stamps its footers at once; whatever turns out to have moved is redone."""
+    extra = _add_stand_ins(first_root.find("body"), memory.numbers) if memory else ""
     quiet = _OtherHalfTargets()
     logging.getLogger("weasyprint").addFilter(quiet)
     try:
-        document = engine.render_tree(element_tree(first_root))
+        document = engine.render_tree(element_tree(first_root), extra)
     finally:
         logging.getLogger("weasyprint").removeFilter(quiet)
-    conn.send(len(document.pages))
-    status, second = conn.recv()
-    if status != "ok":
-        raise SplitFailed(second)
-    second_anchors, second_marks = second
-    front_pages = _page_of(document, _first_id(root.find("body")[front]))
-    numbers = {name: index + 1 for index, page in enumerate(document.pages) for name in page.anchors}
+    first_pages = (_page_of(document, min(memory.numbers, key=memory.numbers.get)) if memory and memory.numbers
+                   else len(document.pages))          # the first stand-in page follows the first half
+    if memory is None:
+        conn.send(first_pages)
+    second_anchors, second_marks = _received(conn)
+    body = root.find("body")
+    front_pages = _page_of(document, _first_id(body[cut.front]))
+    numbers = {name: index + 1 for index, page in enumerate(document.pages[:first_pages]) for name in page.anchors}
     for name, index in second_anchors.items():
-        numbers.setdefault(name, len(document.pages) + index + 1)
-    laid_front = _front(engine, root, front, numbers)
-    if _page_of(laid_front, _FRONT_END) != front_pages:
-        raise SplitFailed("front matter laid out to a different length")
-    whole_first = document.copy(laid_front.pages[:front_pages] + document.pages[front_pages:])
+        numbers.setdefault(name, first_pages + index + 1)
+    later = {name: numbers[name] for name in _front_targets(body, cut.front) if name in second_anchors}
+    learnt = PageMemory(cut.path, first_pages, later)
+    if learnt == memory:          # the 目录 already shows the right numbers
+        pages = document.pages[:first_pages]
+    else:
+        laid_front = _front(engine, root, cut.front, numbers)
+        if _page_of(laid_front, _FRONT_END) != front_pages:
+            raise SplitFailed("front matter laid out to a different length")
+        pages = laid_front.pages[:front_pages] + document.pages[front_pages:first_pages]
+    whole_first = document.copy(pages)
     # WeasyPrint drops links to anchors it cannot see: stand-ins on page 1 keep the 目录's links into the
     # second half; append_pdfs replaces their named destinations with the second half's.
     for name in second_anchors:
@@ -187,10 +208,19 @@ def _first_half(engine: Engine, root, first_root, front: int, conn, attachments)
     outline = whole_first.copy([*whole_first.pages, *(_Marks(*marks) for marks in second_marks)]) \
         .make_bookmark_tree(scale=0.75, transform_pages=True)      # as WeasyPrint's write_pdf does
     first_bytes = pdf_bytes(whole_first)
-    status, second_bytes = conn.recv()
+    second_bytes = _received(conn)
+    if memory is not None and memory.first_pages != first_pages:
+        conn.send(first_pages)                 # footers stamped from a stale memory: again, right
+        second_bytes = _received(conn)
+    conn.send(None)
+    return append_pdfs(first_bytes, attachments, continuation=second_bytes, outline=outline), learnt
+
+
+def _received(conn):
+    status, value = conn.recv()
     if status != "ok":
-        raise SplitFailed(second_bytes)
-    return append_pdfs(first_bytes, attachments, continuation=second_bytes, outline=outline)
+        raise SplitFailed(value)
+    return value
 
 
 @dataclass
@@ -212,22 +242,32 @@ def _front(engine: Engine, root, front: int, numbers: dict[str, int]):
     body = front_root.find("body")
     matter = list(body)[:front]
     defined = {node.get("id") for child in matter for node in child.iter() if node.get("id")}
-    targets = [a.get("href")[1:] for child in matter for a in child.iter("a")
-               if (a.get("href") or "").startswith("#")]
+    targets = [name for name in _front_targets(body, front) if name not in defined and name in numbers]
     for child in list(body)[front:]:
         _hide(child)
     etree.SubElement(body, "div", id=_FRONT_END, style="break-before: page")
+    css = _add_stand_ins(body, {name: numbers[name] for name in targets})
+    return engine.render_tree(element_tree(front_root), css)
+
+
+def _front_targets(body, front: int) -> list[str]:
+    """The ids the front matter (the 目录) links to, in order, once each."""
+    return list(dict.fromkeys(a.get("href")[1:] for child in list(body)[:front] for a in child.iter("a")
+                              if (a.get("href") or "").startswith("#")))
+
+
+def _add_stand_ins(body, numbers: dict[str, int]) -> str:
+    """Append one empty page per page number, carrying the ids of the targets on it, on a named page whose
+    counter is reset to that number (so target-counter() prints it); returns the CSS of those pages."""
     pages: dict[int, list[str]] = {}
-    for name in dict.fromkeys(targets):
-        if name not in defined and name in numbers:
-            pages.setdefault(numbers[name], []).append(name)
+    for name, number in numbers.items():
+        pages.setdefault(number, []).append(name)
     for number, names in sorted(pages.items()):
         for index, name in enumerate(names):     # one page per number, its targets' ids on it
             etree.SubElement(body, "div", id=name,
                              style=f"page: juesuan-page-{number}" + ("; break-before: page" if index == 0 else ""))
     blank = " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)   # stand-in pages need no footer
-    css = "\n".join(f"@page juesuan-page-{n} {{ counter-reset: page {n}; {blank} }}" for n in sorted(pages))
-    return engine.render_tree(element_tree(front_root), css)
+    return "\n".join(f"@page juesuan-page-{n} {{ counter-reset: page {n}; {blank} }}" for n in sorted(pages))
 
 
 def _first_id(element) -> str | None:
@@ -242,17 +282,22 @@ def _page_of(document, anchor: str) -> int:
     raise SplitFailed(f"anchor {anchor!r} not laid out")
 
 
-def _second_half(engine: Engine, second_root, conn) -> None:
-    """In the child: lay out, report anchors and bookmarks, wait for the first half's length, stamp the
-    footers, write."""
+def _second_half(engine: Engine, second_root, conn, offset: int | None) -> None:
+    """In the child: lay out (page numbers from the remembered length of the first half, if any), report
+    anchors and bookmarks, write; stamp the footers again whenever the parent sends the true length."""
     try:
-        document = engine.render_tree(element_tree(second_root))
+        counter = f"@page :first {{ counter-reset: page {offset + 1}; }}" if offset is not None else ""
+        document = engine.render_tree(element_tree(second_root), counter)
         anchors = {name: index for index, page in enumerate(document.pages) for name in page.anchors}
         marks = [(page.bookmarks, page.height) for page in document.pages]
         conn.send(("ok", (anchors, marks)))
-        offset = conn.recv()
-        _stamp_margin_boxes(engine, second_root, document, offset + 1)
-        conn.send(("ok", pdf_bytes(document)))
+        if offset is not None:
+            conn.send(("ok", pdf_bytes(document)))
+        while (offset := conn.recv()) is not None:
+            _stamp_margin_boxes(engine, second_root, document, offset + 1)
+            conn.send(("ok", pdf_bytes(document)))
+    except EOFError:
+        pass                               # the parent gave up on the split
     except Exception as failure:           # noqa: BLE001 — the parent lays out the whole document instead
         try:
             conn.send(("failed", repr(failure)))
