@@ -9,7 +9,7 @@ Output per chart: an SVG for the PDF and a PNG (≥ 200 dpi) for the DOCX, both 
 input. All text is laid out and rasterised from the pinned body face (`fonts.prepared_fonts()["JS Serif"]`,
 addressed by file, never looked up by name). In the SVG it is written, by `svg_text`:
 - "text" (default): <text style="font-family: 'JS Serif'">. Verified: WeasyPrint draws SVG text with the
-  document's @font-face family (generator/render/pdf.py registers every pinned role under its role name)
+  document's font family (generator/render/pinned_fonts.py registers every pinned role under its role name)
   and embeds that subset, so the PDF shows the pinned glyphs in any viewer; the labels stay searchable,
   and the PDF stage takes no measurable extra time (with "path" ~0.5 s CPU more for six charts: WeasyPrint
   re-parses every glyph outline in Python). Outside WeasyPrint the page must supply the family.
@@ -209,7 +209,7 @@ def build_charts(facts: Facts, narrative: Narrative, settings: dict | None,
     `number_format` the profile's `number_format:` (default: the base profile's).
 
     Embedding: PDF — `<img src="data:image/svg+xml;base64,…">` of `svg` (allowed by the confined
-    fetcher), or `inline_svg()`; with svg_text: text the document's @font-face supplies the family.
+    fetcher), or `inline_svg()`; with svg_text: text the PDF's pinned fonts supply the family.
     DOCX — `png` at size_cm[0] cm wide (its pHYs gives the same size at `dpi`)."""
     s = merged_settings(settings)
     if not s["enabled"]:

@@ -220,7 +220,7 @@ def _pinned_glyph_ids(text: str) -> tuple[str, list[str]]:
 
 @pytest.mark.parametrize("name", SEEDS)
 def test_svg_writes_every_label_as_text_in_the_pinned_family(example, name):
-    """Default svg_text: text — each label is one <text> in family 'JS Serif' (the @font-face role)."""
+    """Default svg_text: text — each label is one <text> in family 'JS Serif' (the pinned role)."""
     for chart in example(name).charts.values():
         svg = chart.svg
         texts = [htmllib.unescape(t) for t in re.findall(r"<text [^>]*>([^<]*)</text>", svg)]
@@ -248,24 +248,22 @@ def test_svg_path_mode_draws_every_label_as_pinned_glyph_outlines(example, name)
 
 
 def test_weasyprint_draws_svg_text_with_the_pinned_font(example):
-    """The reason svg_text defaults to text: through the PDF pipeline's @font-face rules and shared
+    """The reason svg_text defaults to text: through the PDF pipeline's pinned fonts and shared
     FontConfiguration, the labels are real text in the embedded pinned face, never a fallback font."""
     import base64
     import io
 
     import pdfplumber
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML
 
-    from generator.render.pdf import font_face_css
+    from generator.fonts import prepared_fonts
+    from generator.render.pinned_fonts import PinnedFontConfiguration
 
     ex = example("zaozhuang-2024")
     chart = ex.charts["fig6"]
     data = base64.b64encode(chart.svg.encode()).decode()
     html = f'<html><body><img style="width:15cm" src="data:image/svg+xml;base64,{data}"></body></html>'
-    config = FontConfiguration()
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=font_face_css(ex.result.profile), font_config=config)],
-                                      font_config=config)
+    pdf = HTML(string=html).write_pdf(font_config=PinnedFontConfiguration(prepared_fonts()))
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         page = document.pages[0]
         text = re.sub(r"\s+", "", page.extract_text())

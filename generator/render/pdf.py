@@ -23,6 +23,7 @@ from weasyprint.urls import URLFetcher
 from .. import fonts
 from ..profile import Profile, builtin_root
 from .pdf_tree import prepared_tree
+from .pinned_fonts import PinnedFontConfiguration
 
 # WeasyPrint logs every refused fetch and unsupported CSS property; our own checks report what matters.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -43,13 +44,6 @@ class ConfinedFetcher(URLFetcher):
         elif not url.startswith("data:"):
             raise ValueError(f"refused: {url}")
         return super().fetch(url, headers)
-
-
-def font_face_css(profile: Profile) -> str:
-    faces = fonts.prepared_fonts()
-    rules = [f'@font-face {{ font-family: "{role}"; src: url("{path.as_uri()}"); }}'
-             for role, path in faces.items()]
-    return "\n".join(rules)
 
 
 def settings_css(profile: Profile) -> str:
@@ -87,11 +81,11 @@ def profile_css(profile: Profile) -> list[tuple[str, str | None]]:
     return [*sources, (settings_css(profile), None)]
 
 
-def stylesheets(profile: Profile, sources: list[tuple[str, str | None]], fetcher: URLFetcher,
+def stylesheets(sources: list[tuple[str, str | None]], fetcher: URLFetcher,
                 font_config: FontConfiguration) -> list[CSS]:
-    # @font-face rules in external sheets only take effect with the FontConfiguration shared with render().
+    # @font-face rules in a profile's sheets only take effect with the FontConfiguration shared with render().
     return [CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
-            for text, base_url in [(font_face_css(profile), None), *sources]]
+            for text, base_url in sources]
 
 
 class TreeHTML(HTML):
@@ -139,11 +133,11 @@ class Engine:
     def __init__(self, profile: Profile, input_dir: Path):
         self.profile = profile
         self.base_url = input_dir.resolve().as_uri() + "/"
-        roots = [fonts.cache_dir(), builtin_root(), input_dir, *(layer.path for layer in profile.layers)]
+        roots = [builtin_root(), input_dir, *(layer.path for layer in profile.layers)]
         self.fetcher = ConfinedFetcher(roots)
-        self.font_config = FontConfiguration()
+        self.font_config = PinnedFontConfiguration(fonts.prepared_fonts())
         sources = profile_css(profile)
-        self.sheets = stylesheets(profile, sources, self.fetcher, self.font_config)
+        self.sheets = stylesheets(sources, self.fetcher, self.font_config)
         self.css_text = "\n".join(text for text, _ in sources)     # what pdf_split checks a half can lay out
         self.notes = bool(_USES_NOTES.search(self.css_text))
 
