@@ -1,6 +1,9 @@
 """Run the pipeline for one input and write its outputs atomically.
 
 load → check → compute → narrate → compose → render. `Timings` records each stage for bench/.
+
+The stages are imported when a build runs, not with this module: a build first forks the chart painter,
+which imports matplotlib (0.6 s) while this process imports the stages (pydantic models, Jinja2) and loads.
 """
 from __future__ import annotations
 
@@ -11,14 +14,15 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .check import Finding, check
-from .background import Background, serial
-from .compose import charts_for, compose
-from .compute import Facts, compute
-from .load import Loaded, load
-from .narrate import narrate
-from .profile import Profile, resolve
+from .background import Background, Worker, serial
+
+if TYPE_CHECKING:
+    from .check import Finding
+    from .compute import Facts
+    from .load import Loaded
+    from .profile import Profile
 
 FORMATS = ("pdf", "docx", "html")
 
@@ -52,6 +56,8 @@ class Result:
 
 
 def profile_for(loaded: Loaded, override: str | None) -> Profile:
+    from .profile import resolve
+
     ref = override or loaded.unit.unit.profile
     relative_to = Path.cwd() if override else loaded.base_dir
     return resolve(ref, str(relative_to.resolve()))
@@ -77,13 +83,26 @@ def fewer_gc_passes():
 
 def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | None = None,
         final: bool = False, timings: Timings | None = None) -> Result:
-    with fewer_gc_passes():
-        return _run(path, formats, profile, final, timings or Timings())
+    from .charts import draw_charts, prepare_drawing
+
+    painter = Worker(prepare_drawing, draw_charts)
+    try:
+        with fewer_gc_passes():
+            return _run(path, formats, profile, final, timings or Timings(), painter)
+    finally:
+        painter.cancel()
 
 
 def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final: bool,
-         timings: Timings) -> Result:
+         timings: Timings, painter: Worker) -> Result:
     with timings.stage("load"):
+        from .charts import draw_charts
+        from .check import check
+        from .compose import chart_plan_for, compose
+        from .compute import compute
+        from .load import load
+        from .narrate import narrate
+
         loaded = load(path)
         chosen = profile_for(loaded, profile)
     with timings.stage("compute"):
@@ -93,24 +112,27 @@ def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final:
     errors = [f for f in findings if f.severity == "错误"]
     with timings.stage("narrate"):
         story = narrate(facts, chosen.settings)
-    # Both cores: matplotlib draws the charts in a child while WeasyPrint loads here; later the DOCX is
-    # written in a child while the PDF is laid out here (background.py; JUESUAN_SERIAL=1 runs in-process).
+    # Both cores: the painter (forked in run(), matplotlib imported meanwhile) draws the charts while
+    # WeasyPrint loads here; later the DOCX is written in a child while the PDF is laid out here
+    # (background.py; JUESUAN_SERIAL=1 runs every step in-process).
     with timings.stage("compose"):
-        charts = Background(lambda: charts_for(facts, story, chosen))
-    try:
-        engine = None
-        if "pdf" in formats:
-            with timings.stage("pdf"):
-                from .render.pdf import Engine  # WeasyPrint's import (~0.5 s) counts here
+        plan = chart_plan_for(facts, story, chosen)
+        if plan.drawing:
+            painter.submit(plan)
+        else:
+            painter.cancel()
+    engine = None
+    if "pdf" in formats:
+        with timings.stage("pdf"):
+            from .render.pdf import Engine  # WeasyPrint's import (~0.4 s) counts here
 
-                engine = Engine(chosen, loaded.base_dir)
-                if not serial():
-                    engine.warm_up()
-        with timings.stage("compose"):
-            html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents,
-                           input_dir=loaded.base_dir, charts=charts.result())
-    finally:
-        charts.cancel()
+            engine = Engine(chosen, loaded.base_dir)
+            if not serial():
+                engine.warm_up()
+    with timings.stage("compose"):
+        charts = painter.result() if plan.drawing else draw_charts(plan)
+        html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents,
+                       input_dir=loaded.base_dir, charts=charts)
     if final and (errors or story.missing):
         # everything to fix in one report: validation errors, then what the draft marked as missing
         lines = [f"  {f}" for f in errors] + [f"  {what}：请在输入的 {where} 填写" for where, what in story.missing]

@@ -29,14 +29,16 @@ import struct
 import zlib
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import numfmt
 from .cache import cache_root
-from .compute import Facts
 from .money import ZERO, cents
-from .narrate import Narrative
 from .profile import ProfileError, fill, resolve
+
+if TYPE_CHECKING:        # drawing needs neither: a build's chart painter imports this module without them
+    from .compute import Facts
+    from .narrate import Narrative
 
 CHART_IDS = ("fig1", "fig2", "fig3", "fig4", "fig5", "fig6")
 CHANGE_CHARTS = ("fig1", "fig4", "fig5")       # two-year comparisons: bars only
@@ -211,13 +213,43 @@ def build_charts(facts: Facts, narrative: Narrative, settings: dict | None,
     Embedding: PDF — `<img src="data:image/svg+xml;base64,…">` of `svg` (allowed by the confined
     fetcher), or `inline_svg()`; with svg_text: text the PDF's pinned fonts supply the family.
     DOCX — `png` at size_cm[0] cm wide (its pHYs gives the same size at `dpi`)."""
+    return draw_charts(plan_charts(facts, narrative, settings, number_format))
+
+
+@dataclass(frozen=True)
+class ChartPlan:
+    """What build_charts draws, decided from the facts without matplotlib: per figure in order, its id,
+    caption and either the finished Chart (a note) or the spec to draw. Plain data: it can be handed to the
+    process that draws (build.py's painter)."""
+    settings: dict
+    number_format: dict
+    figures: tuple[tuple[str, str, Chart | _Bars | _Parts], ...]
+
+    @property
+    def drawing(self) -> bool:
+        return any(not isinstance(item, Chart) for _, _, item in self.figures)
+
+
+def draw_charts(plan: ChartPlan) -> dict[str, Chart]:
+    return {chart_id: item if isinstance(item, Chart)
+            else _render(chart_id, caption, item, plan.settings, plan.number_format)
+            for chart_id, caption, item in plan.figures}
+
+
+def prepare_drawing() -> None:
+    """Import matplotlib ahead of the first chart (what build.py's painter does while the input loads)."""
+    _matplotlib()
+
+
+def plan_charts(facts: Facts, narrative: Narrative, settings: dict | None,
+                number_format: dict | None = None) -> ChartPlan:
     s = merged_settings(settings)
-    if not s["enabled"]:
-        return {}
     fmt = number_format if number_format is not None else {}
+    if not s["enabled"]:
+        return ChartPlan(s, fmt, ())
     slots = {"year": facts.year, "prior_year": facts.year - 1}
     data = chart_data(facts, narrative, s)
-    charts: dict[str, Chart] = {}
+    figures: list[tuple[str, str, Chart | _Bars | _Parts]] = []
     for chart_id in CHART_IDS:
         if chart_id not in s["figures"]:
             continue
@@ -229,10 +261,11 @@ def build_charts(facts: Facts, narrative: Narrative, settings: dict | None,
             reason, rule = REASON_SINGLE, s["single_category"]
         if reason is not None and rule != "draw":
             if rule == "note":
-                charts[chart_id] = Chart(chart_id, caption, "", b"", _note(s["note"], caption, reason, slots), ())
+                note = Chart(chart_id, caption, "", b"", _note(s["note"], caption, reason, slots), ())
+                figures.append((chart_id, caption, note))
             continue
-        charts[chart_id] = _render(chart_id, caption, spec, s, fmt)
-    return charts
+        figures.append((chart_id, caption, spec))
+    return ChartPlan(s, fmt, tuple(figures))
 
 
 _NUMBER = re.compile(r"^(图[0-9０-９\-－]+)[：:]\s*")

@@ -140,14 +140,18 @@ def environment(profile: Profile) -> SandboxedEnvironment:
     return env
 
 
+def chart_plan_for(facts: Facts, narrative: Narrative, profile: Profile):
+    """What 图1–图6 show as the profile draws them (charts.ChartPlan; no figures when it draws none)."""
+    from .charts import plan_charts   # matplotlib is imported only when a chart is drawn
+
+    return plan_charts(facts, narrative, profile.settings.get("charts", {}), profile.settings.get("number_format"))
+
+
 def charts_for(facts: Facts, narrative: Narrative, profile: Profile) -> dict:
     """图1–图6 as the profile draws them ({} when it draws none)."""
-    chart_settings = profile.settings.get("charts", {})
-    if not chart_settings.get("enabled", True):
-        return {}
-    from .charts import build_charts   # matplotlib is imported only when a profile draws charts
+    from .charts import draw_charts
 
-    return build_charts(facts, narrative, chart_settings, profile.settings.get("number_format"))
+    return draw_charts(chart_plan_for(facts, narrative, profile))
 
 
 def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = True,

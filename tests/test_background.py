@@ -6,7 +6,7 @@ import os
 import pypdfium2 as pdfium
 import pytest
 
-from generator.background import Background
+from generator.background import Background, Worker
 from generator.build import run
 from conftest import INPUTS
 
@@ -51,6 +51,41 @@ def test_cancel_reaps_the_child():
     job = Background(lambda: __import__("time").sleep(30))
     job.cancel()
     assert job.pid == 0
+
+
+def test_a_worker_prepares_first_and_gets_its_request_later(tmp_path):
+    prepared = tmp_path / "prepared"
+    worker = Worker(prepared.touch, lambda request: (os.getpid(), request * 2))
+    __import__("time").sleep(0.2)
+    assert prepared.exists()                # the child prepared before any request existed
+    worker.submit(21)
+    pid, value = worker.result()
+    assert value == 42 and pid != os.getpid()
+
+
+def test_a_worker_whose_preparation_fails_leaves_the_step_to_the_parent():
+    def prepare():
+        raise ImportError("no matplotlib")
+
+    worker = Worker(prepare, lambda request: (os.getpid(), request))
+    worker.submit("图1")
+    assert worker.result() == (os.getpid(), "图1")
+
+
+def test_a_cancelled_worker_is_reaped_before_and_after_its_request():
+    idle = Worker(lambda: None, lambda request: request)
+    idle.cancel()
+    busy = Worker(lambda: None, lambda request: __import__("time").sleep(request))
+    busy.submit(30)
+    busy.cancel()
+    assert idle.pid == busy.pid == 0
+
+
+def test_the_chart_painter_draws_what_the_build_would(monkeypatch):
+    forked = run(INPUTS / "zaozhuang-2024", ("html",)).html
+    monkeypatch.setenv("JUESUAN_SERIAL", "1")
+    assert run(INPUTS / "zaozhuang-2024", ("html",)).html == forked
+    assert forked.count('class="chart"') >= 6
 
 
 def test_repeated_builds_in_one_process_do_not_accumulate_objects():
