@@ -13,7 +13,7 @@ import click
 
 from .build import FORMATS, BuildError, run, write_outputs
 from .fonts import FontError
-from .load import InputError
+from .problems import InputError
 from .profile import ProfileError
 
 USAGE_ERRORS = (InputError, ProfileError, FontError)

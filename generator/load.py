@@ -15,29 +15,10 @@ from pydantic import BaseModel, ValidationError
 
 from . import yamlio
 from .model import UnitYear
+from .problems import InputError, Problem
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 INPUT_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-@dataclass
-class Problem:
-    file: str
-    message: str
-    line: int | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file + (f" 第{self.line}行" if self.line else "")
-        return f"{where}{'：' + self.field if self.field else ''}：{self.message}"
-
-
-class InputError(Exception):
-    """Unusable input (exit code 2)."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
 
 
 @dataclass
