@@ -156,3 +156,9 @@ def test_page_memory_spares_the_second_front_layout_and_changes_no_byte(monkeypa
     assert json.loads(memory.read_text()) == learnt
     memory.write_text("{not json")
     assert build() == first
+    # a target that is now in the first half (the 目录's first entry) remembered in the second
+    html = run(INPUTS / "zaozhuang-2024", ("html",)).html
+    first_part = lxml.html.document_fromstring(html).xpath("//a[starts-with(@href, '#')]/@href")[0][1:]
+    memory.write_text(json.dumps({**learnt, "numbers": {first_part: 40, **learnt["numbers"]}}))
+    assert build() == first
+    assert json.loads(memory.read_text()) == learnt

@@ -181,8 +181,7 @@ def _first_half(engine: Engine, root, first_root, cut: Cut, conn, attachments, m
         document = engine.render_tree(element_tree(first_root), extra)
     finally:
         logging.getLogger("weasyprint").removeFilter(quiet)
-    first_pages = (_page_of(document, min(memory.numbers, key=memory.numbers.get)) if memory and memory.numbers
-                   else len(document.pages))          # the first stand-in page follows the first half
+    first_pages = _page_of(document, _STAND_INS) if memory else len(document.pages)
     if memory is None:
         conn.send(first_pages)
     second_anchors, second_marks = _received(conn)
@@ -197,7 +196,7 @@ def _first_half(engine: Engine, root, first_root, cut: Cut, conn, attachments, m
         pages = document.pages[:first_pages]
     else:
         laid_front = _front(engine, root, cut.front, numbers)
-        if _page_of(laid_front, _FRONT_END) != front_pages:
+        if _page_of(laid_front, _STAND_INS) != front_pages:
             raise SplitFailed("front matter laid out to a different length")
         pages = laid_front.pages[:front_pages] + document.pages[front_pages:first_pages]
     whole_first = document.copy(pages)
@@ -230,7 +229,7 @@ class _Marks:
     height: float
 
 
-_FRONT_END = "juesuan-front-end"
+_STAND_INS = "juesuan-stand-ins"      # marks the page after what was laid out for real
 _MARGIN_BOXES = [f"{edge}-{where}" for edge in ("top", "bottom")
                  for where in ("left-corner", "left", "center", "right", "right-corner")] + \
                 [f"{edge}-{where}" for edge in ("left", "right") for where in ("top", "middle", "bottom")]
@@ -245,7 +244,6 @@ def _front(engine: Engine, root, front: int, numbers: dict[str, int]):
     targets = [name for name in _front_targets(body, front) if name not in defined and name in numbers]
     for child in list(body)[front:]:
         _hide(child)
-    etree.SubElement(body, "div", id=_FRONT_END, style="break-before: page")
     css = _add_stand_ins(body, {name: numbers[name] for name in targets})
     return engine.render_tree(element_tree(front_root), css)
 
@@ -257,8 +255,10 @@ def _front_targets(body, front: int) -> list[str]:
 
 
 def _add_stand_ins(body, numbers: dict[str, int]) -> str:
-    """Append one empty page per page number, carrying the ids of the targets on it, on a named page whose
-    counter is reset to that number (so target-counter() prints it); returns the CSS of those pages."""
+    """Append a page marked _STAND_INS, then one empty page per page number, carrying the ids of the targets
+    on it, on a named page whose counter is reset to that number (so target-counter() prints it); returns the
+    CSS of those pages."""
+    etree.SubElement(body, "div", id=_STAND_INS, style="break-before: page")
     pages: dict[int, list[str]] = {}
     for name, number in numbers.items():
         pages.setdefault(number, []).append(name)
