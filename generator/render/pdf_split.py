@@ -174,7 +174,12 @@ def _first_half(engine: Engine, root, first_root, cut: Cut, conn, attachments, m
     """Lay out the first half, join the second, and return the PDF with the page numbers it learnt. With a
     memory of the last build, the 目录's targets in the second half are stand-in pages at the remembered
     numbers and the child stamps its footers at once; whatever turns out to have moved is redone."""
-    extra = _add_stand_ins(first_root.find("body"), memory.numbers) if memory else ""
+    body = root.find("body")
+    targets = _front_targets(body, cut.front)
+    extra = ""
+    if memory:               # only this document's targets: a memory file is never more than a hint
+        remembered = {name: memory.numbers[name] for name in targets if name in memory.numbers}
+        extra = _add_stand_ins(first_root.find("body"), remembered)
     quiet = _OtherHalfTargets()
     logging.getLogger("weasyprint").addFilter(quiet)
     try:
@@ -185,12 +190,11 @@ def _first_half(engine: Engine, root, first_root, cut: Cut, conn, attachments, m
     if memory is None:
         conn.send(first_pages)
     second_anchors, second_marks = _received(conn)
-    body = root.find("body")
     front_pages = _page_of(document, _first_id(body[cut.front]))
     numbers = {name: index + 1 for index, page in enumerate(document.pages[:first_pages]) for name in page.anchors}
     for name, index in second_anchors.items():
         numbers.setdefault(name, first_pages + index + 1)
-    later = {name: numbers[name] for name in _front_targets(body, cut.front) if name in second_anchors}
+    later = {name: numbers[name] for name in targets if name in second_anchors}
     learnt = PageMemory(cut.path, first_pages, later)
     if learnt == memory:          # the 目录 already shows the right numbers
         pages = document.pages[:first_pages]
