@@ -2,9 +2,12 @@
 
 Each repetition runs in a fresh process (like a user's `juesuan build`), so imports, font loading and
 caches count as they do in real use. Peak RSS is the high-water mark at the end of each stage of the build
-process or of the helpers it forks (charts, DOCX, the PDF's second half), whichever is largest. A build draws
-the charts while WeasyPrint loads, writes the DOCX while the PDF is laid out and lays the PDF out in two
-halves at once, so with a PDF the compose and docx stages show only the time spent waiting for helpers.
+process or of the helpers it forks (charts, DOCX, the PDF's second half), whichever is largest. A build
+imports its stages inside `run()` (after forking the chart painter), so "import" is only generator.build and
+"load" includes the stages' imports; it draws the charts while WeasyPrint loads, writes the DOCX while the
+PDF is laid out and lays the PDF out in two halves at once, so with a PDF the compose and docx stages show
+only the time spent waiting for helpers. The first repetition writes the page memory (page_memory.py) that
+the others use, as a user's second build would; delete ~/.cache/juesuan/pages to time first builds.
 
     .venv/bin/python bench/run.py [--runs 5] [--to pdf,docx] [--peer] [--serial] [example ...]
 
