@@ -2,10 +2,9 @@
 WeasyPrint starts; the DOCX while the PDF is laid out): a build uses both cores of a small machine.
 
 The child inherits everything computed so far, so nothing but the result (and a Worker's request) crosses
-the pipe (pickled). Steps
-are deterministic, so if the child fails for any reason the parent simply runs the step itself: errors
-surface in-process with their own type and message, exactly as in a serial build. Set JUESUAN_SERIAL=1, or
-run where os.fork does not exist, to run every step in-process.
+the pipe (pickled). Steps are deterministic, so if the child fails for any reason the parent simply runs the
+step itself: errors surface in-process with their own type and message, exactly as in a serial build. Set
+JUESUAN_SERIAL=1, or run where os.fork does not exist, to run every step in-process.
 """
 from __future__ import annotations
 

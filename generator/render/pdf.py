@@ -50,7 +50,7 @@ def settings_css(profile: Profile) -> str:
     """The profile's `fonts:` and `page:` settings as CSS, applied after the stylesheets."""
     settings = profile.settings
     fonts_by_role = settings.get("fonts", {})
-    variables = " ".join(f'--font-{role}: "{_css_string(family)}";' for role, family in fonts_by_role.items())
+    variables = " ".join(f'--font-{_css_token(role)}: "{_css_string(family)}";' for role, family in fonts_by_role.items())
     page = settings.get("page", {})
     rules = [f":root {{ {variables} }}"]
     if page.get("size") or page.get("margin"):
