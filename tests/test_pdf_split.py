@@ -162,3 +162,15 @@ def test_page_memory_spares_the_second_front_layout_and_changes_no_byte(monkeypa
     memory.write_text(json.dumps({**learnt, "numbers": {first_part: 40, **learnt["numbers"]}}))
     assert build() == first
     assert json.loads(memory.read_text()) == learnt
+
+
+def test_page_memories_are_capped(monkeypatch, tmp_path):
+    from generator.render import page_memory
+
+    monkeypatch.setattr(page_memory, "cache_root", lambda: tmp_path)
+    monkeypatch.setattr(page_memory, "_KEEP", 3)
+    for n in range(5):
+        page_memory.remember(f"unit-{n}", page_memory.PageMemory((1,), n, {}))
+    assert len(list((tmp_path / "pages").glob("*.json"))) == 3
+    assert page_memory.recall("unit-4", (1,)).first_pages == 4
+    assert page_memory.recall("unit-4", (2,)) is None          # cut elsewhere: not this layout's memory

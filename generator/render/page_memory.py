@@ -6,7 +6,8 @@ halves wait for each other and then patch: footers stamped again, the 目录 lai
 the previous build both halves lay out with them straight away; afterwards the real numbers are compared and
 any that moved are patched as before, so a stale or foreign memory costs time, never correctness.
 
-Kept per input directory and stylesheet in the juesuan cache; a few hundred bytes each.
+Kept per input directory and stylesheet in the juesuan cache; a few hundred bytes each, the most recent
+_KEEP of them.
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import os
 from dataclasses import dataclass
 
 from ..cache import cache_root
+
+_KEEP = 2000          # memories kept: a province's batch of units, rebuilt; older ones are deleted
 
 
 @dataclass(frozen=True)
@@ -48,5 +51,10 @@ def remember(key: str, memory: PageMemory) -> None:
         tmp.write_text(json.dumps({"cut": list(memory.cut), "first_pages": memory.first_pages,
                                    "numbers": memory.numbers}, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
+        memories = list(path.parent.glob("*.json"))
+        if len(memories) > _KEEP:
+            memories.sort(key=lambda p: p.stat().st_mtime)
+            for old in memories[:len(memories) - _KEEP]:
+                old.unlink(missing_ok=True)
     except OSError:
         pass                                          # a read-only cache only makes the next build slower
