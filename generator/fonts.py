@@ -4,7 +4,7 @@ Why: WeasyPrint loads the first face of a TTC (the Japanese one) and a fontconfi
 substitute another font, so the same input could print different glyphs and line breaks on another
 machine. We name font files, check their hashes and fail loudly when one is missing or different.
 Subsetting cost is avoided by HarfBuzz's subsetter (Debian libharfbuzz-subset0), which WeasyPrint uses
-when present; see `harfbuzz_subset_available`.
+when present (scripts/setup.sh installs it).
 """
 from __future__ import annotations
 
@@ -132,12 +132,6 @@ def missing_glyphs(text: str) -> list[str]:
     """Characters of `text` that no pinned face covers (whitespace and controls aside)."""
     covered = covered_codepoints()
     return sorted({ch for ch in text if not ch.isspace() and ord(ch) >= 0x20 and ord(ch) not in covered})
-
-
-def harfbuzz_subset_available() -> bool:
-    from weasyprint.text.ffi import harfbuzz_subset
-
-    return harfbuzz_subset is not None
 
 
 @lru_cache(maxsize=None)

@@ -50,7 +50,8 @@ def settings_css(profile: Profile) -> str:
     """The profile's `fonts:` and `page:` settings as CSS, applied after the stylesheets."""
     settings = profile.settings
     fonts_by_role = settings.get("fonts", {})
-    variables = " ".join(f'--font-{_css_token(role)}: "{_css_string(family)}";' for role, family in fonts_by_role.items())
+    variables = " ".join(f'--font-{_css_token(role)}: "{_css_string(family)}";'
+                         for role, family in fonts_by_role.items())
     page = settings.get("page", {})
     rules = [f":root {{ {variables} }}"]
     if page.get("size") or page.get("margin"):
@@ -148,10 +149,9 @@ class Engine:
         instead of being paid again in that process."""
         from xml.etree import ElementTree
 
-        roles = self.profile.settings.get("fonts", {}) or {"body": None}
-        body = "".join(f'<p style="font-family: var(--font-{_css_token(role)})">{_WARM_UP_TEXT}</p>'
-                       f'<p style="font-family: var(--font-{_css_token(role)}); font-weight: bold">{_WARM_UP_TEXT}</p>'
-                       for role in roles)
+        families = [f"var(--font-{_css_token(role)})" for role in self.profile.settings.get("fonts") or {"body": 0}]
+        body = "".join(f'<p style="font-family: {family}{weight}">{_WARM_UP_TEXT}</p>'
+                       for family in families for weight in ("", "; font-weight: bold"))
         self.render_tree(ElementTree.fromstring(f"<html><body>{body}</body></html>"))
 
     def render(self, html: str):
