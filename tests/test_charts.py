@@ -518,3 +518,12 @@ def test_builtin_profiles_charts_settings_are_valid(name):
 
     settings = ch.merged_settings(resolve(name, str(ROOT)).settings.get("charts"))
     assert set(settings) == set(DEFAULT_SETTINGS)
+
+
+def test_the_painter_leaves_matplotlibs_3d_toolkit_unimported_and_importable():
+    code = ("import sys, warnings; warnings.simplefilter('error')\n"
+            "from generator.charts import prepare_drawing; prepare_drawing()\n"
+            "assert 'mpl_toolkits.mplot3d' not in sys.modules, 'imported'\n"
+            "import mpl_toolkits.mplot3d\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
