@@ -3,7 +3,8 @@
 load → check → compute → narrate → compose → render. `Timings` records each stage for bench/.
 
 The stages are imported when a build runs, not with this module: a build first forks the chart painter,
-which imports matplotlib (0.6 s) while this process imports the stages (pydantic models, Jinja2) and loads.
+which imports generator.charts and matplotlib (0.5 s; no pydantic) while this process imports the stages
+(pydantic models, Jinja2) and loads.
 """
 from __future__ import annotations
 
@@ -83,14 +84,25 @@ def fewer_gc_passes():
 
 def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | None = None,
         final: bool = False, timings: Timings | None = None) -> Result:
-    from .charts import draw_charts, prepare_drawing
-
-    painter = Worker(prepare_drawing, draw_charts)
+    painter = Worker(_prepare_painter, _paint)
     try:
         with fewer_gc_passes():
             return _run(path, formats, profile, final, timings or Timings(), painter)
     finally:
         painter.cancel()
+
+
+def _prepare_painter() -> None:
+    """In the painter: generator.charts (no pydantic) and matplotlib, imported from the first moment."""
+    from .charts import prepare_drawing
+
+    prepare_drawing()
+
+
+def _paint(plan):
+    from .charts import draw_charts
+
+    return draw_charts(plan)
 
 
 def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final: bool,

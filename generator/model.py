@@ -12,7 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from .money import ZERO, Money
+from .money import ZERO, non_negative, parse_amount
+
+Money = Annotated[Decimal, BeforeValidator(lambda value, info: non_negative(parse_amount(value, info)))]
 
 Scope = Literal["部门", "单位"]
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BeforeValidator, ValidationInfo
+if TYPE_CHECKING:     # pydantic stays out of the chart painter, which formats amounts with this module
+    from pydantic import ValidationInfo
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -63,14 +64,10 @@ def parse_amount(value: Any, info: ValidationInfo | None = None) -> Decimal:
     return number + ZERO  # normalise -0
 
 
-def _non_negative(value: Decimal) -> Decimal:
+def non_negative(value: Decimal) -> Decimal:
     if value < 0:
         raise ValueError(f"金额不能为负数：{value}")
     return value
-
-
-Money = Annotated[Decimal, BeforeValidator(lambda v, info: _non_negative(parse_amount(v, info)))]
-SignedMoney = Annotated[Decimal, BeforeValidator(parse_amount)]
 
 
 def rounding_tolerance(addends: int) -> Decimal:

@@ -520,10 +520,12 @@ def test_builtin_profiles_charts_settings_are_valid(name):
     assert set(settings) == set(DEFAULT_SETTINGS)
 
 
-def test_the_painter_leaves_matplotlibs_3d_toolkit_unimported_and_importable():
+def test_the_painter_imports_neither_pydantic_nor_matplotlibs_3d_toolkit_which_stays_importable():
     code = ("import sys, warnings; warnings.simplefilter('error')\n"
-            "from generator.charts import prepare_drawing; prepare_drawing()\n"
-            "assert 'mpl_toolkits.mplot3d' not in sys.modules, 'imported'\n"
+            "from generator.build import _prepare_painter; _prepare_painter()\n"
+            "assert 'matplotlib.figure' in sys.modules\n"
+            "assert 'pydantic' not in sys.modules, 'pydantic imported'\n"
+            "assert 'mpl_toolkits.mplot3d' not in sys.modules, 'mplot3d imported'\n"
             "import mpl_toolkits.mplot3d\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
