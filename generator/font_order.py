@@ -34,7 +34,7 @@ def extract(source: str, index: int, unicodes: set[int], features: tuple[str, ..
         data = _subset_in_order(lib, source, index, unicodes, features, order)
         if data:
             return data
-    return _subset(face, unicodes, features).blob.data
+    return hb.subset(face, _request(unicodes, features)).blob.data
 
 
 def _request(unicodes: set[int], features: tuple[str, ...]):
@@ -46,12 +46,6 @@ def _request(unicodes: set[int], features: tuple[str, ...]):
     tags.clear()
     tags.update(_tag(name) for name in features)
     return request
-
-
-def _subset(face, unicodes: set[int], features: tuple[str, ...]):
-    import uharfbuzz as hb
-
-    return hb.subset(face, _request(unicodes, features))
 
 
 def _retained(face, unicodes: set[int], features: tuple[str, ...]) -> set[int]:

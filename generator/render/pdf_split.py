@@ -46,7 +46,7 @@ _UNSPLITTABLE = re.compile(
 _SECTIONING = {"section", "div", "article", "main", "nav", "aside"}
 _MAX_DEPTH = 3        # parts, their sections (tables, attachments), and those sections' children
 _MIN_SHARE = 0.2      # a half smaller than this does not pay for the fork and the join
-_JOIN_SHARE = 0.02    # the first half also joins the halves (~0.1 s of ~5 s of work)
+_JOIN_SHARE = 0.02    # the first half also joins the halves (~0.05 s of ~3 s of work)
 
 
 class SplitFailed(Exception):
