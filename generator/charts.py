@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import numfmt
 from .cache import cache_root
+from .fonts import prepared_fonts, with_whole_face
 from .money import ZERO, cents
 from .profile import ProfileError, fill, resolve
 
@@ -328,8 +329,6 @@ def _without_3d():
 
 
 def _font_file(role: str) -> str:
-    from .fonts import prepared_fonts
-
     faces = prepared_fonts()
     if role not in faces:
         raise ProfileError(f"charts.font 应为固定字体之一（{'、'.join(faces)}），实为“{role}”")
@@ -374,9 +373,11 @@ class _Canvas:
         mpl["FigureCanvasAgg"](self.fig)
         path = _font_file(s["font"])
         size = float(s["font_size"])
-        # drawn from the file; the family is the CSS role name, which SVG <text> (svg_text: text) names
-        self.font = mpl["FontProperties"](family=s["font"], fname=path, size=size)
-        self.small = mpl["FontProperties"](family=s["font"], fname=path, size=size - 1)
+        # drawn from the file; the families are the CSS role name and its whole face, which SVG <text>
+        # (svg_text: text) names for the PDF's pinned fonts (fonts.with_whole_face)
+        family = with_whole_face(s["font"])
+        self.font = mpl["FontProperties"](family=family, fname=path, size=size)
+        self.small = mpl["FontProperties"](family=family, fname=path, size=size - 1)
         self.labels: list[str] = []
         self._measure = mpl["TextToPath"]()
 

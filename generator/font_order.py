@@ -24,7 +24,7 @@ def extract(source: str, index: int, unicodes: set[int], features: tuple[str, ..
 
     face = hb.Face(hb.Blob.from_file_path(source), index)
     kept = _retained(face, unicodes, features)
-    common = _gb2312() & unicodes
+    common = gb2312() & unicodes
     font = hb.Font(face)
     nominal = {glyph for glyph in (font.get_nominal_glyph(point) for point in common) if glyph} - {0}
     reached = _retained(face, common, features) - nominal - {0}
@@ -60,7 +60,7 @@ def _tag(name: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _gb2312() -> frozenset[int]:
+def gb2312() -> frozenset[int]:
     """ASCII and every character of GB 2312 (rows 1–9 symbols, rows 16–87 hanzi)."""
     points = set(range(0x20, 0x7F))
     for high in range(0xA1, 0xF8):

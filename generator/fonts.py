@@ -43,6 +43,7 @@ FACES = (
 
 
 _PREP_VERSION = "cov3"   # bump when COVERAGE, FEATURES or the glyph order change, so caches are rebuilt
+_COMMON_VERSION = "gb1"  # bump when what a common part holds (_common) changes
 
 
 class FontError(RuntimeError):
@@ -68,42 +69,80 @@ COVERAGE = ((0x20, 0x7E), (0xA0, 0x24F), (0x2000, 0x206F), (0x2100, 0x218F), (0x
             (0x2460, 0x24FF), (0x2500, 0x27BF), (0x3000, 0x303F), (0x3200, 0x33FF), (0x3400, 0x4DBF),
             (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
 FEATURES = ("kern", "palt", "halt", "vert", "vrt2", "liga", "ccmp", "locl")
+_IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))     # Ext A, URO, compatibility
+WHOLE = " Full"          # "<role> Full" names a role's whole face, listed after the role in the PDF's CSS
 
 
-def _extract(face: PinnedFace, target: Path) -> None:
-    """One face of the collection, reduced to COVERAGE with HarfBuzz's subsetter, its common glyphs
+def with_whole_face(family: str) -> list[str]:
+    """The families the PDF asks for in place of `family`: a pinned role (its common part, see
+    common_fonts), then the role's whole face for every character the part lacks."""
+    return [family, family + WHOLE] if any(face.role == family for face in FACES) else [family]
+
+
+def _extract(face: PinnedFace, target: Path, points: set[int]) -> None:
+    """One face of the collection, reduced to `points` with HarfBuzz's subsetter, its common glyphs
     renumbered first (font_order.py); deterministic, about 1 s."""
     from .font_order import extract
 
-    points = {point for first, last in COVERAGE for point in range(first, last + 1)}
     data = extract(face.source, face.index, points, FEATURES)
     tmp = target.with_suffix(target.suffix + f".{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, target)
+    current = {path.name for path in _targets(face)}
     for stale in target.parent.glob(f"{face.sha256[:16]}-{face.index}-*{face.suffix}"):
-        if stale != target and not stale.name.endswith(".tmp"):
-            stale.unlink(missing_ok=True)      # an earlier _PREP_VERSION's extraction (~15 MB each)
+        if stale.name not in current and not stale.name.endswith(".tmp"):
+            stale.unlink(missing_ok=True)      # an earlier version's extraction (up to 20 MB each)
 
 
-@lru_cache(maxsize=1)
-def prepared_fonts() -> dict[str, Path]:
-    """role → extracted single-face font file; verifies the pinned sources on first use."""
+def _targets(face: PinnedFace) -> tuple[Path, Path]:
+    """Where the whole face and its common part are extracted."""
+    stem = f"{face.sha256[:16]}-{face.index}-{_PREP_VERSION}"
+    return cache_dir() / f"{stem}{face.suffix}", cache_dir() / f"{stem}-{_COMMON_VERSION}{face.suffix}"
+
+
+def _common(points: set[int]) -> set[int]:
+    """GB 2312's hanzi and everything of `points` that is not an ideograph."""
+    from .font_order import gb2312
+
+    return {point for point in points if not any(first <= point <= last for first, last in _IDEOGRAPHS)} \
+        | (gb2312() & points)
+
+
+def _prepared(common: bool) -> dict[str, Path]:
+    """role → extracted file (the whole face, or its common part); the pinned sources are verified before
+    anything is extracted from them."""
     out: dict[str, Path] = {}
-    folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    cache_dir().mkdir(parents=True, exist_ok=True)
     for face in FACES:
         if not os.path.exists(face.source):
             raise FontError(f"缺少固定字体文件 {face.source}：请安装 Debian 软件包 {face.package}"
                             f"（apt-get install {face.package}），否则输出会因字体替换而不同。")
-        target = folder / f"{face.sha256[:16]}-{face.index}-{_PREP_VERSION}{face.suffix}"
+        target = _targets(face)[1 if common else 0]
         if not target.exists():
             actual = _sha256(face.source)
             if actual != face.sha256:
                 raise FontError(f"字体文件 {face.source} 与固定版本不同（SHA-256 {actual[:16]}…，应为 "
                                 f"{face.sha256[:16]}…）：请安装 Debian 12 的 {face.package}。")
-            _extract(face, target)
+            points = {point for first, last in COVERAGE for point in range(first, last + 1)}
+            _extract(face, target, _common(points) if common else points)
         out[face.role] = target
     return out
+
+
+@lru_cache(maxsize=1)
+def prepared_fonts() -> dict[str, Path]:
+    """role → the extracted face (all of COVERAGE): what measures text, draws charts and decides coverage."""
+    return _prepared(common=False)
+
+
+@lru_cache(maxsize=1)
+def common_fonts() -> dict[str, Path]:
+    """role → the face's common part, which the PDF lays text out in, with the whole face behind it for
+    everything else (pinned_fonts.py). WeasyPrint copies each face it draws with into memory once per PDF
+    half: ~70 MB of copying and page faults for the four whole faces, ~15 MB for their common parts. A part
+    is extracted from the same source with the same features, so it shapes text exactly as the whole face
+    does (tests/test_font_fallback.py)."""
+    return _prepared(common=True)
 
 
 @lru_cache(maxsize=1)

@@ -220,13 +220,14 @@ def _pinned_glyph_ids(text: str) -> tuple[str, list[str]]:
 
 @pytest.mark.parametrize("name", SEEDS)
 def test_svg_writes_every_label_as_text_in_the_pinned_family(example, name):
-    """Default svg_text: text — each label is one <text> in family 'JS Serif' (the pinned role)."""
+    """Default svg_text: text — each label is one <text> in family 'JS Serif' (the pinned role), its whole
+    face behind it for characters outside the role's common part."""
     for chart in example(name).charts.values():
         svg = chart.svg
         texts = [htmllib.unescape(t) for t in re.findall(r"<text [^>]*>([^<]*)</text>", svg)]
         assert texts == list(chart.labels), chart.id
         families = set(re.findall(r"font-family: ([^;\"]+)", svg))
-        assert families == {"'JS Serif'"}, (chart.id, families)
+        assert families == {"'JS Serif', 'JS Serif Full'"}, (chart.id, families)
         assert "<path id=" not in svg                                   # no glyph outlines
 
 
@@ -256,14 +257,14 @@ def test_weasyprint_draws_svg_text_with_the_pinned_font(example):
     import pdfplumber
     from weasyprint import HTML
 
-    from generator.fonts import prepared_fonts
+    from generator.fonts import common_fonts, prepared_fonts
     from generator.render.pinned_fonts import PinnedFontConfiguration
 
     ex = example("zaozhuang-2024")
     chart = ex.charts["fig6"]
     data = base64.b64encode(chart.svg.encode()).decode()
     html = f'<html><body><img style="width:15cm" src="data:image/svg+xml;base64,{data}"></body></html>'
-    pdf = HTML(string=html).write_pdf(font_config=PinnedFontConfiguration(prepared_fonts()))
+    pdf = HTML(string=html).write_pdf(font_config=PinnedFontConfiguration(prepared_fonts(), common_fonts()))
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         page = document.pages[0]
         text = re.sub(r"\s+", "", page.extract_text())

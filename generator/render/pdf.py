@@ -22,6 +22,7 @@ from weasyprint.urls import URLFetcher
 
 from .. import fonts
 from ..profile import Profile, builtin_root
+from .font_fallback import with_whole_faces
 from .pdf_tree import prepared_tree
 from .pinned_fonts import PinnedFontConfiguration
 
@@ -85,7 +86,7 @@ def profile_css(profile: Profile) -> list[tuple[str, str | None]]:
 def stylesheets(sources: list[tuple[str, str | None]], fetcher: URLFetcher,
                 font_config: FontConfiguration) -> list[CSS]:
     # @font-face rules in a profile's sheets only take effect with the FontConfiguration shared with render().
-    return [CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+    return [CSS(string=with_whole_faces(text), base_url=base_url, url_fetcher=fetcher, font_config=font_config)
             for text, base_url in sources]
 
 
@@ -136,7 +137,7 @@ class Engine:
         self.base_url = input_dir.resolve().as_uri() + "/"
         roots = [builtin_root(), input_dir, *(layer.path for layer in profile.layers)]
         self.fetcher = ConfinedFetcher(roots)
-        self.font_config = PinnedFontConfiguration(fonts.prepared_fonts())
+        self.font_config = PinnedFontConfiguration(fonts.prepared_fonts(), fonts.common_fonts())
         sources = profile_css(profile)
         self.sheets = stylesheets(sources, self.fetcher, self.font_config)
         self.css_text = "\n".join(text for text, _ in sources)     # what pdf_split checks a half can lay out

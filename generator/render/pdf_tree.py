@@ -1,10 +1,11 @@
 """The composed HTML as the element tree WeasyPrint lays out.
 
-Two presentation steps happen before layout, both for speed and neither changing content:
+Presentation steps before layout, none changing content:
 - libxml2 parses the HTML (≈0.01 s instead of ≈0.3 s in WeasyPrint's pure-Python parser; for the composed
   documents the trees are the same, which tests/test_pdf_tree.py checks);
 - every table whose columns the CSS does not size gets <col> widths from the text estimate shared with the
-  DOCX (columns.py), measured with the pinned faces; print.css lays tables out with `table-layout: fixed`.
+  DOCX (columns.py), measured with the pinned faces; print.css lays tables out with `table-layout: fixed`;
+- a style attribute naming a pinned role gets the role's whole face after it (font_fallback.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..profile import Profile
 from . import cascade
 from .cascade import Computed
 from .columns import auto_widths, col_percentages, content_extent, layout
+from .font_fallback import with_whole_faces_inline
 from .page import Page
 
 _RULE = 20            # twips: the cell's share of the collapsed borders on either side (0.6pt each, rounded up)
@@ -31,6 +33,8 @@ def sized_root(html: str, profile: Profile) -> tuple:
     """The composed HTML parsed by libxml2, every table given its <col> widths (an lxml tree), and the
     styles the profile's CSS gives its elements (break-before is what pdf_split.py wants)."""
     root = lxml.html.document_fromstring(html)
+    for node in root.xpath("//*[contains(@style, 'font')]"):
+        node.set("style", with_whole_faces_inline(node.get("style")))
     families = dict(profile.settings.get("fonts") or {})
     css = Computed(cascade.load(profile), root, {family: role for role, family in families.items()})
     page = Page(profile.settings.get("page") or {})
