@@ -13,6 +13,10 @@ the others use, as a user's second build would; delete ~/.cache/juesuan/pages to
 
 --peer also times LibreOffice converting our DOCX to PDF (soffice --headless), the figure a user would
 otherwise pay to get a PDF from a Word document.
+
+Before and after the builds a fixed probe times the host itself (a pure-Python arithmetic loop and a
+pointer chase through a 400,000-node object graph, in a fresh process): on a virtual machine whose host
+slows it down for minutes at a time, it tells a slow host from a slower build.
 """
 from __future__ import annotations
 
@@ -55,6 +59,36 @@ def once(example: Path, formats: str, serial: bool = False) -> dict:
     done = subprocess.run([sys.executable, "-c", CHILD, str(example), formats], capture_output=True, text=True,
                           cwd=ROOT, check=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+PROBE = r"""
+import random, time
+start = time.perf_counter()
+total = 0
+for i in range(3_000_000):
+    total += i * i
+arithmetic = time.perf_counter() - start
+random.seed(1)
+nodes = [{"value": i, "next": None} for i in range(400_000)]
+order = list(range(len(nodes)))
+random.shuffle(order)
+for a, b in zip(order, order[1:]):
+    nodes[a]["next"] = nodes[b]
+start = time.perf_counter()
+for _ in range(3):
+    node = nodes[order[0]]
+    while node is not None:
+        total += node["value"]
+        node = node["next"]
+print(arithmetic, time.perf_counter() - start)
+"""
+
+
+def host_probe() -> str:
+    """The host's speed now: seconds for the probe's arithmetic and its memory-bound pointer chase."""
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
+    arithmetic, memory = (float(value) for value in done.stdout.split())
+    return f"arithmetic {arithmetic:.2f} s, memory {memory:.2f} s"
 
 
 def libreoffice_seconds(example: Path, runs: int) -> float | None:
@@ -104,6 +138,7 @@ def main() -> None:
     if missing:
         parser.error("找不到示例：" + "、".join(missing) + "（写 inputs/ 下的目录名或目录路径）")
     once(folders[args.examples[0]], args.to, args.serial)  # warm the font cache and the OS page cache
+    print(f"host probe before: {host_probe()}")
     print(f"{'example':16} {'stage':8} {'median s':>9} {'peak RSS MB':>12}")
     for name, folder in folders.items():
         name = folder.name
@@ -120,6 +155,7 @@ def main() -> None:
             seconds = libreoffice_seconds(folder, args.runs)
             peer = f"{seconds:9.3f}" if seconds is not None else "  (soffice not installed)"
             print(f"{name:16} {'LO docx→pdf':8} {peer}")
+    print(f"host probe after:  {host_probe()}")
 
 
 if __name__ == "__main__":
