@@ -63,12 +63,15 @@ def test_every_family_list_naming_a_role_gets_its_whole_face_and_nothing_else_ch
     assert with_whole_faces_inline("font-family: 'JS Kai'; text-indent: 2em") == \
         'font-family: "JS Kai", "JS Kai Full"; text-indent: 2em;'
     assert with_whole_faces_inline('font-family: "JS Serif Full"') == 'font-family: "JS Serif Full";'
+    face = '@font-face { font-family: "JS Kai"; src: url(kai.otf) }'
+    assert with_whole_faces(face) == face                             # a profile's own face for a role
 
 
 def test_rare_characters_come_from_each_roles_whole_face_in_the_pdf():
     engine = Engine(resolve("base", "."), INPUTS / "yanzhou-2024")
     html = ("<html><body>" + "".join(f'<p style="font-family: {family}">兖州{RARE}</p>' for family in (
         "var(--font-body)", "var(--font-heading1)", "var(--font-heading2)", "var(--font-title)", "'JS Kai'"))
+        .replace("font-family: 'JS", "FONT-FAMILY: 'JS")
         + "</body></html>")
     with pdfplumber.open(io.BytesIO(pdf_bytes(engine.render(html)))) as document:
         chars = [(c["text"], c["fontname"].split("+")[-1]) for c in document.pages[0].chars if c["text"] in "兖" + RARE]

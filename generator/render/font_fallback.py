@@ -4,7 +4,8 @@ The PDF lays text out in each role's common part and takes any other character f
 "<role> Full" (fonts.with_whole_face, pinned_fonts.py). Profiles and templates name only the roles, so the
 renderer adds the whole faces to every family list that names one, in the stylesheets and in style
 attributes: in `font-family`, the `font` shorthand and custom properties (print.css passes the roles around
-as --font-* variables). Nothing else changes, so `content: "JS Serif"` stays text.
+as --font-* variables). Nothing else changes: `content: "JS Serif"` stays text, and an @font-face rule still
+names the one family it defines.
 """
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def _rule(node) -> str:
             head = f"@{node.at_keyword}{head}"
         if node.content is None:
             return head + ";"
+        if node.type == "at-rule" and node.lower_at_keyword == "font-face":     # one family: the face's name
+            return f"{head}{{{tinycss2.serialize(node.content)}}}"
         inner = "".join(_rule(child) for child in tinycss2.parse_blocks_contents(node.content))
         return f"{head}{{{inner}}}"
     return tinycss2.serialize([node])        # comments, whitespace, parse errors as written

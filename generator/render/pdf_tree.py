@@ -33,7 +33,7 @@ def sized_root(html: str, profile: Profile) -> tuple:
     """The composed HTML parsed by libxml2, every table given its <col> widths (an lxml tree), and the
     styles the profile's CSS gives its elements (break-before is what pdf_split.py wants)."""
     root = lxml.html.document_fromstring(html)
-    for node in root.xpath("//*[contains(@style, 'font')]"):
+    for node in root.xpath("//*[contains(translate(@style, 'FONT', 'font'), 'font')]"):
         node.set("style", with_whole_faces_inline(node.get("style")))
     families = dict(profile.settings.get("fonts") or {})
     css = Computed(cascade.load(profile), root, {family: role for role, family in families.items()})
