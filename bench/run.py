@@ -2,14 +2,15 @@
 
 Each repetition runs in a fresh process (like a user's `juesuan build`), so imports, font loading and
 caches count as they do in real use. Peak RSS is the high-water mark at the end of each stage of the build
-process or of the helpers it forks (charts, DOCX, the PDF's second half), whichever is largest. A build
-imports its stages inside `run()` (after forking the chart painter), so "import" is only generator.build and
-"load" includes the stages' imports; it draws the charts while WeasyPrint loads, writes the DOCX while the
-PDF is laid out and lays the PDF out in two halves at once, so with a PDF the compose and docx stages show
-only the time spent waiting for helpers. The first repetition writes the page memory (page_memory.py) that
-the others use, as a user's second build would; delete ~/.cache/juesuan/pages to time first builds.
+process or of the helpers it forks (layout worker, painter, the PDF's second half), whichever is largest.
+A build imports its stages inside `run()` (after forking its helpers), so "import" is only generator.build
+and "load" includes the stages' imports. The helpers import matplotlib and WeasyPrint while the input loads;
+"compose" includes the wait for the charts, "docx" is written while the layout worker lays out the PDF, and
+"pdf" shows only the wait for it. The first repetition writes the page memory (page_memory.py) and keeps the
+charts (chart_cache.py) that the others use, as a user's second build would; --first times every run as a
+new input's first build instead (fonts prepared, no page memory, no kept charts).
 
-    .venv/bin/python bench/run.py [--runs 5] [--to pdf,docx] [--peer] [--serial] [example ...]
+    .venv/bin/python bench/run.py [--runs 5] [--to pdf,docx] [--first] [--peer] [--serial] [example ...]
 
 --peer also times LibreOffice converting our DOCX to PDF (soffice --headless), the figure a user would
 otherwise pay to get a PDF from a Word document.
@@ -26,6 +27,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,11 +56,27 @@ print(json.dumps({"import": imports, **t.stages, "total": total, "peaks": peaks}
 """
 
 
-def once(example: Path, formats: str, serial: bool = False) -> dict:
+def once(example: Path, formats: str, serial: bool = False, first: bool = False) -> dict:
     env = {**os.environ, "JUESUAN_SERIAL": "1" if serial else ""}
-    done = subprocess.run([sys.executable, "-c", CHILD, str(example), formats], capture_output=True, text=True,
-                          cwd=ROOT, check=True, env=env)
+    with tempfile.TemporaryDirectory() as fresh:
+        if first:
+            env["JUESUAN_CACHE"] = first_build_cache(Path(fresh))
+        done = subprocess.run([sys.executable, "-c", CHILD, str(example), formats], capture_output=True,
+                              text=True, cwd=ROOT, check=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def first_build_cache(folder: Path) -> str:
+    """A cache as a new input's first build finds it on a machine that has built before: the prepared fonts,
+    compiled templates and matplotlib's font list linked from the user's cache, no page memory and no kept
+    charts."""
+    sys.path.insert(0, str(ROOT))
+    from generator.cache import cache_root
+
+    for entry in cache_root().iterdir():
+        if entry.name not in ("pages", "charts"):
+            (folder / entry.name).symlink_to(entry)
+    return str(folder)
 
 
 PROBE = r"""
@@ -132,6 +150,8 @@ def main() -> None:
     parser.add_argument("--to", default="pdf")
     parser.add_argument("--peer", action="store_true", help="also time LibreOffice converting the DOCX to PDF")
     parser.add_argument("--serial", action="store_true", help="one core: no forked helpers (JUESUAN_SERIAL=1)")
+    parser.add_argument("--first", action="store_true",
+                        help="each run as a new input's first build: no page memory, no kept charts")
     args = parser.parse_args()
     folders = {name: example_dir(name) for name in args.examples}
     missing = [name for name, folder in folders.items() if folder is None]
@@ -142,7 +162,7 @@ def main() -> None:
     print(f"{'example':16} {'stage':8} {'median s':>9} {'peak RSS MB':>12}")
     for name, folder in folders.items():
         name = folder.name
-        results = [once(folder, args.to, args.serial) for _ in range(args.runs)]
+        results = [once(folder, args.to, args.serial, args.first) for _ in range(args.runs)]
         stages = [k for k in results[0] if k not in ("peaks",)]
         for stage in stages:
             median = statistics.median(r[stage] for r in results)

@@ -2,9 +2,12 @@
 
 load → check → compute → narrate → compose → render. `Timings` records each stage for bench/.
 
-The stages are imported when a build runs, not with this module: a build first forks the chart painter,
-which imports generator.charts and matplotlib (0.5 s; no pydantic) while this process imports the stages
-(pydantic models, Jinja2) and loads.
+A build uses both cores from its first moment. Two helpers are forked before anything is imported: the
+layout worker imports WeasyPrint, loads the profile's stylesheets and fonts as soon as the input is loaded,
+and lays out and writes the PDF when the HTML arrives (in two halves, pdf_split.py); the chart painter
+imports matplotlib and draws the charts. Meanwhile this process imports the stages (pydantic, Jinja2),
+loads, composes, and writes the DOCX while the PDF is laid out. The painter is not started when the charts
+this input had last time are kept (chart_cache.py). JUESUAN_SERIAL=1 runs every step in this process.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .background import Background, Worker, serial
+from .background import Worker, serial
 
 if TYPE_CHECKING:
     from .check import Finding
@@ -89,12 +92,18 @@ def fewer_gc_passes():
 
 def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | None = None,
         final: bool = False, timings: Timings | None = None) -> Result:
-    painter = Worker(_prepare_painter, _paint)
-    try:
-        with fewer_gc_passes():
-            return _run(path, formats, profile, final, timings or Timings(), painter)
-    finally:
-        painter.cancel()
+    from .chart_cache import predicted
+
+    source = f"{Path(path).resolve()}\0{profile or ''}"
+    with fewer_gc_passes():                  # the helpers inherit it
+        painter = None if predicted(source) else Worker(_prepare_painter, _paint)
+        layout = Worker(_prepare_layout, PdfLayout()) if "pdf" in formats else None
+        try:
+            return _run(path, formats, profile, final, timings or Timings(), (painter, source), layout)
+        finally:
+            for helper in (painter, layout):
+                if helper:
+                    helper.cancel()
 
 
 def _prepare_painter() -> None:
@@ -110,10 +119,57 @@ def _paint(plan):
     return draw_charts(plan)
 
 
+def _charts(plan, painter: Worker | None, source: str) -> dict:
+    """The plan's charts: kept from an earlier build, or drawn by the painter, or here without one."""
+    from .chart_cache import keep, note, plan_key, recall
+    from .charts import draw_charts
+
+    if not plan.drawing:
+        return draw_charts(plan)                     # notes only: nothing to draw
+    key = plan_key(plan)
+    charts = recall(key)
+    if charts is not None:
+        if painter:
+            painter.cancel()
+        note(source, key)
+        return charts
+    if painter:
+        painter.submit(plan)
+    charts = painter.result() if painter else draw_charts(plan)
+    keep(key, source, charts)
+    return charts
+
+
+def _prepare_layout() -> None:
+    """In the layout worker: WeasyPrint (no pydantic, no Jinja2), imported from the first moment."""
+    from .render import pdf  # noqa: F401
+
+
+class PdfLayout:
+    """The PDF in two requests to the layout worker: the profile, as soon as the input is loaded (the
+    stylesheets and fonts load and a first line is laid out while the charts are drawn and the HTML
+    composed), then the HTML with the PDFs to append (→ the PDF's bytes)."""
+
+    def __init__(self):
+        self.engine = None
+
+    def __call__(self, request):
+        from .render.pdf import Engine, append_pdfs, pdf_bytes
+        from .render.pdf_split import split_pdf
+
+        if self.engine is None:
+            profile, input_dir = request
+            self.engine = Engine(profile, input_dir)
+            if not serial():
+                self.engine.warm_up()
+            return None
+        html, appended = request
+        return split_pdf(self.engine, html, appended) or append_pdfs(pdf_bytes(self.engine.render(html)), appended)
+
+
 def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final: bool,
-         timings: Timings, painter: Worker) -> Result:
+         timings: Timings, charts_from: tuple[Worker | None, str], layout: Worker | None) -> Result:
     with timings.stage("load"):
-        from .charts import draw_charts
         from .check import check
         from .compose import chart_plan_for, compose
         from .compute import compute
@@ -122,6 +178,8 @@ def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final:
 
         loaded = load(path)
         chosen = profile_for(loaded, profile)
+    if layout:
+        layout.submit((chosen, loaded.base_dir), last=False)
     with timings.stage("compute"):
         facts = compute(loaded.unit, loaded.prior.unit if loaded.prior else None)
     with timings.stage("check"):
@@ -129,25 +187,8 @@ def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final:
     errors = [f for f in findings if f.severity == "错误"]
     with timings.stage("narrate"):
         story = narrate(facts, chosen.settings)
-    # Both cores: the painter (forked in run(), matplotlib imported meanwhile) draws the charts while
-    # WeasyPrint loads here; later the DOCX is written in a child while the PDF is laid out here
-    # (background.py; JUESUAN_SERIAL=1 runs every step in-process).
     with timings.stage("compose"):
-        plan = chart_plan_for(facts, story, chosen)
-        if plan.drawing:
-            painter.submit(plan)
-        else:
-            painter.cancel()
-    engine = None
-    if "pdf" in formats:
-        with timings.stage("pdf"):
-            from .render.pdf import Engine  # WeasyPrint's import (~0.4 s) counts here
-
-            engine = Engine(chosen, loaded.base_dir)
-            if not serial():
-                engine.warm_up()
-    with timings.stage("compose"):
-        charts = painter.result() if plan.drawing else draw_charts(plan)
+        charts = _charts(chart_plan_for(facts, story, chosen), *charts_from)
         html = compose(facts, story, chosen, draft=not final, findings=findings, documents=loaded.documents,
                        input_dir=loaded.base_dir, charts=charts)
     if final and (errors or story.missing):
@@ -155,30 +196,21 @@ def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final:
         lines = [f"  {f}" for f in errors] + [f"  {what}：请在输入的 {where} 填写" for where, what in story.missing]
         raise BuildError("正式稿有以下问题，构建已停止：\n" + "\n".join(lines))
     outputs: dict[str, bytes] = {}
+    if layout:
+        appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
+        layout.submit((html, appended))
     if "html" in formats:
         from .render.html import standalone_html
 
         outputs["html"] = standalone_html(html, chosen).encode("utf-8")
-    docx = None
     if "docx" in formats:
-        from .render.docx import docx_bytes  # python-docx/lxml/cssselect2 import (~0.1–0.2 s)
+        with timings.stage("docx"):       # with a PDF: written here while the layout worker lays it out
+            from .render.docx import docx_bytes
 
-        docx = Background(lambda: docx_bytes(html, chosen, loaded.base_dir)) if engine else None
-    try:
-        if engine:
-            with timings.stage("pdf"):
-                from .render.pdf import append_pdfs, pdf_bytes
-                from .render.pdf_split import split_pdf
-
-                appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
-                outputs["pdf"] = (split_pdf(engine, html, appended)
-                                  or append_pdfs(pdf_bytes(engine.render(html)), appended))
-        if "docx" in formats:
-            with timings.stage("docx"):       # with a PDF: the wait for the child that wrote it meanwhile
-                outputs["docx"] = docx.result() if docx else docx_bytes(html, chosen, loaded.base_dir)
-    finally:
-        if docx:
-            docx.cancel()
+            outputs["docx"] = docx_bytes(html, chosen, loaded.base_dir)
+    if layout:
+        with timings.stage("pdf"):        # the wait for the layout worker
+            outputs["pdf"] = layout.result()
     return Result(loaded, chosen, facts, findings, html, outputs, timings)
 
 

@@ -75,6 +75,7 @@ def build(paths: tuple[Path, ...], outdir: Path, to: str, profile: str | None, f
         sys.exit(_build_one(paths[0], outdir, formats, profile, final))
     from tqdm import tqdm
 
+    _import_for_batch(formats)
     failures: list[tuple[Path, int]] = []
     for path in tqdm(paths, desc="生成", unit="个", file=sys.stderr, disable=None):
         code = _build_one(path, outdir, formats, profile, final)
@@ -84,6 +85,16 @@ def build(paths: tuple[Path, ...], outdir: Path, to: str, profile: str | None, f
     for path, code in failures:
         click.echo(f"  失败：{path}（退出码 {code}）", err=True)
     sys.exit(max((code for _, code in failures), default=0))
+
+
+def _import_for_batch(formats: tuple[str, ...]) -> None:
+    """A single build imports matplotlib and WeasyPrint in its helpers, alongside loading the input; a batch
+    imports them here once, and every build's helpers inherit them instead of importing them again."""
+    from generator.charts import prepare_drawing
+
+    prepare_drawing()
+    if "pdf" in formats:
+        from generator.render import pdf  # noqa: F401
 
 
 def _build_one(path: Path, outdir: Path, formats: tuple[str, ...], profile: str | None, final: bool) -> int:
