@@ -197,8 +197,9 @@ def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final:
         raise BuildError("正式稿有以下问题，构建已停止：\n" + "\n".join(lines))
     outputs: dict[str, bytes] = {}
     if layout:
-        appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
-        layout.submit((html, appended))
+        with timings.stage("pdf"):        # the HTML is taken once the worker has loaded the profile
+            appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
+            layout.submit((html, appended))
     if "html" in formats:
         from .render.html import standalone_html
 
