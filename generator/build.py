@@ -148,14 +148,17 @@ def _prepare_layout() -> None:
 class PdfLayout:
     """The PDF in two requests to the layout worker: the profile, as soon as the input is loaded (the
     stylesheets and fonts load and a first line is laid out while the charts are drawn and the HTML
-    composed), then the HTML with the PDFs to append (→ the PDF's bytes)."""
+    composed), then the HTML as sized and cut for layout (pdf_cut.planned, done in the build's own process
+    meanwhile) with the PDFs to append (→ the PDF's bytes)."""
 
     def __init__(self):
         self.engine = None
 
     def __call__(self, request):
         from .render.pdf import Engine, append_pdfs, pdf_bytes
-        from .render.pdf_split import split_pdf
+        from .render.pdf_cut import from_text
+        from .render.pdf_split import split_planned
+        from .render.pdf_tree import element_tree
 
         if self.engine is None:
             profile, input_dir = request
@@ -163,8 +166,10 @@ class PdfLayout:
             if not serial():
                 self.engine.warm_up()
             return None
-        html, appended = request
-        return split_pdf(self.engine, html, appended) or append_pdfs(pdf_bytes(self.engine.render(html)), appended)
+        sized, cut, appended = request
+        root = from_text(sized)
+        return (split_planned(self.engine, root, cut, appended)
+                or append_pdfs(pdf_bytes(self.engine.render_tree(element_tree(root))), appended))
 
 
 def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final: bool,
@@ -198,8 +203,11 @@ def _run(path: str | Path, formats: tuple[str, ...], profile: str | None, final:
     outputs: dict[str, bytes] = {}
     if layout:
         with timings.stage("pdf"):        # the HTML is taken once the worker has loaded the profile
+            from .render.pdf_cut import planned, to_text
+
+            root, cut = planned(html, chosen)
             appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
-            layout.submit((html, appended))
+            layout.submit((to_text(root), cut, appended))
     if "html" in formats:
         from .render.html import standalone_html
 

@@ -14,7 +14,8 @@ from conftest import INPUTS
 from generator.build import run
 from generator.render import pdf_split
 from generator.render.pdf import Engine, append_pdfs, pdf_bytes
-from generator.render.pdf_split import choose_cut, css_allows_split, split_pdf
+from generator.render.pdf_cut import choose_cut, css_allows_split
+from generator.render.pdf_split import split_pdf
 from generator.render.pdf_tree import sized_root
 
 

@@ -1,5 +1,5 @@
-"""The PDF laid out on both cores: the document is cut at a forced page break, a forked child lays out and
-writes the second half while this process does the first, and qpdf (pikepdf) joins the halves.
+"""The PDF laid out on both cores: the document is cut at a forced page break (pdf_cut.py), a forked child
+lays out and writes the second half while this process does the first, and qpdf (pikepdf) joins the halves.
 
 Each half is the whole document with the other half's elements emptied and hidden (display: none), so
 selectors such as `.part-title + .table-block` or `:first-of-type` match as they do in the whole.
@@ -28,7 +28,6 @@ from __future__ import annotations
 import copy
 import logging
 import multiprocessing
-import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -36,77 +35,25 @@ from lxml import etree
 from ..background import serial
 from .page_memory import PageMemory, recall, remember
 from .pdf import Engine, append_pdfs, pdf_bytes
-from .pdf_tree import element_tree, sized_root
+from .pdf_cut import Cut, css_allows_split, first_id, planned
+from .pdf_tree import element_tree
 
 LOG = logging.getLogger(__name__)
-
-_UNSPLITTABLE = re.compile(
-    r"counter-(reset|increment|set)|(?<![-\w])counters?\(\s*(?!page\s*[,)])|string-set|string\(|running\("
-    r"|element\(|target-text\(|@page[^{]*:(first|left|right|blank|nth)|position\s*:\s*fixed", re.I)
-_SECTIONING = {"section", "div", "article", "main", "nav", "aside"}
-_MAX_DEPTH = 3        # parts, their sections (tables, attachments), and those sections' children
-_MIN_SHARE = 0.2      # a half smaller than this does not pay for the fork and the join
-_JOIN_SHARE = 0.02    # the first half also joins the halves (~0.05 s of ~3 s of work)
 
 
 class SplitFailed(Exception):
     """The halves cannot be joined faithfully; the caller lays out the whole document in one process."""
 
 
-@dataclass(frozen=True)
-class Cut:
-    front: int                 # body children before this index are the front matter (cover, 目录)
-    path: tuple[int, ...]      # child indexes from <body> to the element the second half starts with
-
-
-def css_allows_split(css_text: str) -> bool:
-    return not _UNSPLITTABLE.search(re.sub(r"/\*.*?\*/", "", css_text, flags=re.S))
-
-
-def choose_cut(body, css) -> Cut | None:
-    """Where to cut, or None. Candidates are elements with a forced page break, nested only in sections,
-    after the first part; the one that best balances the halves' estimated layout cost wins (elements plus
-    characters / 5, which tracks WeasyPrint's time within about 20%)."""
-    children = list(body)
-    front = next((i for i, child in enumerate(children) if "part" in (child.get("class") or "").split()), None)
-    if front is None or _first_id(children[front]) is None:
-        return None
-    if any((a.get("href") or "").startswith("#") for child in children[front:] for a in child.iter("a")):
-        return None        # cross-references in the body would need the other half's page numbers
-    before, total = {}, 0.0
-    for node in body.iter():
-        before[node] = total
-        total += 1 + (len(node.text or "") + len(node.tail or "")) / 5
-    candidates = [(path, before[node]) for path, node in _breaks(body, css, front)]
-    balanced = [(path, cost) for path, cost in candidates
-                if min(cost, total - cost) >= _MIN_SHARE * total]
-    if not balanced:
-        return None
-    path, _ = min(balanced, key=lambda pc: max(pc[1] + _JOIN_SHARE * total, total - pc[1]))
-    return Cut(front, path)
-
-
-def _breaks(body, css, front: int):
-    """(path, element) of each element after the front matter that starts a page and sits in sections."""
-    def walk(node, path):
-        for index, child in enumerate(node):
-            if not isinstance(child.tag, str) or child.tag not in _SECTIONING:
-                continue
-            here = (*path, index)
-            if (len(here) > 1 or index > front) and css[child].break_before:
-                yield here, child
-            if len(here) < _MAX_DEPTH:
-                yield from walk(child, here)
-    return ((path, node) for path, node in walk(body, ()) if path[0] >= front)
-
-
 def split_pdf(engine: Engine, html: str, attachments) -> bytes | None:
     """The PDF laid out in two halves on two processes, or None when it should be laid out in one."""
-    if serial() or not css_allows_split(engine.css_text):
-        return None
-    root, css = sized_root(html, engine.profile)
-    cut = choose_cut(root.find("body"), css)
-    if cut is None:
+    root, cut = planned(html, engine.profile)
+    return split_planned(engine, root, cut, attachments)
+
+
+def split_planned(engine: Engine, root, cut: Cut | None, attachments) -> bytes | None:
+    """split_pdf for a document sized and cut by pdf_cut.planned (in the build's own process)."""
+    if cut is None or serial() or not css_allows_split(engine.css_text):
         return None
     key = engine.base_url + "\0" + engine.css_text
     memory = recall(key, cut.path)
@@ -190,7 +137,7 @@ def _first_half(engine: Engine, root, first_root, cut: Cut, conn, attachments, m
     if memory is None:
         conn.send(first_pages)
     second_anchors, second_marks = _received(conn)
-    front_pages = _page_of(document, _first_id(body[cut.front]))
+    front_pages = _page_of(document, first_id(body[cut.front]))
     numbers = {name: index + 1 for index, page in enumerate(document.pages[:first_pages]) for name in page.anchors}
     for name, index in second_anchors.items():
         numbers.setdefault(name, first_pages + index + 1)
@@ -272,11 +219,6 @@ def _add_stand_ins(body, numbers: dict[str, int]) -> str:
                              style=f"page: juesuan-page-{number}" + ("; break-before: page" if index == 0 else ""))
     blank = " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)   # stand-in pages need no footer
     return "\n".join(f"@page juesuan-page-{n} {{ counter-reset: page {n}; {blank} }}" for n in sorted(pages))
-
-
-def _first_id(element) -> str | None:
-    """The id that marks where a part's first page is (on the part or its heading)."""
-    return next((node.get("id") for node in element.iter() if node.get("id")), None)
 
 
 def _page_of(document, anchor: str) -> int:
