@@ -7,7 +7,7 @@ layout worker imports WeasyPrint, loads the profile's stylesheets and fonts as s
 and lays out and writes the PDF when the HTML arrives (in two halves, pdf_split.py); the chart painter
 imports matplotlib and draws the charts. Meanwhile this process imports the stages (pydantic, Jinja2),
 loads, composes, and writes the DOCX while the PDF is laid out. The painter is not started when the charts
-this input had last time are kept (chart_cache.py). JUESUAN_SERIAL=1 runs every step in this process.
+this input had last time are kept, or it had none to draw (chart_cache.py). JUESUAN_SERIAL=1 runs every step in this process.
 """
 from __future__ import annotations
 
@@ -121,11 +121,14 @@ def _paint(plan):
 
 def _charts(plan, painter: Worker | None, source: str) -> dict:
     """The plan's charts: kept from an earlier build, or drawn by the painter, or here without one."""
-    from .chart_cache import keep, note, plan_key, recall
+    from .chart_cache import NOTHING, keep, note, plan_key, recall
     from .charts import draw_charts
 
-    if not plan.drawing:
-        return draw_charts(plan)                     # notes only: nothing to draw
+    if not plan.drawing:                             # notes only: nothing to draw
+        if painter:
+            painter.cancel()
+        note(source, NOTHING)
+        return draw_charts(plan)
     key = plan_key(plan)
     charts = recall(key)
     if charts is not None:

@@ -3,8 +3,9 @@
 A chart is a pure function of its plan (charts.ChartPlan: the figures, the profile's `charts:` and
 `number_format:` settings), the generator's code, matplotlib and the pinned font, so a drawing is kept under
 a hash of all of them and reused byte for byte. A build also notes which drawing each input used last time:
-when that drawing is still kept, the build predicts that it is wanted again and does not start the painter
-(build.py) at all; a wrong prediction (the figures changed) only means drawing in-process.
+when that drawing is still kept (or there was nothing to draw: a profile without charts), the build predicts
+that it is wanted again and does not start the painter (build.py) at all; a wrong prediction (the figures
+changed) only means drawing in-process.
 
 Kept in the juesuan cache, ~250 KB per publication, the most recent _KEEP of them; a cache that cannot be
 read or written only makes builds slower.
@@ -56,13 +57,16 @@ def _note_path(source: str) -> Path:
     return _folder() / "last" / hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
 
 
+NOTHING = "0" * 32           # the note of an input whose charts are all notes (or off): nothing to draw
+
+
 def predicted(source: str) -> bool:
-    """Whether the drawing `source` (an input and profile) used last time is still kept."""
+    """Whether the drawing `source` (an input and profile) used last time is still kept, or it drew none."""
     try:
         key = _note_path(source).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return False
-    return len(key) == 32 and (_folder() / f"{key}.pickle").is_file()
+    return key == NOTHING or (len(key) == 32 and (_folder() / f"{key}.pickle").is_file())
 
 
 class _ChartsOnly(pickle.Unpickler):

@@ -52,6 +52,21 @@ def test_a_rebuild_reuses_the_kept_charts_and_starts_no_painter(kept, monkeypatc
     assert list(kept.glob("*.pickle")) == [drawing]
 
 
+def test_an_input_without_charts_starts_no_painter_once_built(kept, monkeypatch):
+    run(INPUTS / "shanxi-2024", ("html",))             # 山西's profile draws no charts
+    assert not list(kept.glob("*.pickle"))
+    started = []
+
+    class Spied(Worker):
+        def __init__(self, prepare, step):
+            started.append(prepare.__name__)
+            super().__init__(prepare, step)
+
+    monkeypatch.setattr(build, "Worker", Spied)
+    assert run(INPUTS / "shanxi-2024", ("html",)).html.count('class="chart"') == 0
+    assert started == []
+
+
 def test_changed_figures_are_drawn_again(kept, tmp_path):
     unit = tmp_path / "yanzhou"
     shutil.copytree(INPUTS / "yanzhou-2024", unit)
@@ -96,6 +111,6 @@ def test_the_key_covers_the_figures_and_the_settings():
 def test_drawings_are_capped(kept, monkeypatch):
     monkeypatch.setattr(chart_cache, "_KEEP", 2)
     for n in range(4):
-        chart_cache.keep(f"{n:032d}", f"unit-{n}", {})
+        chart_cache.keep(f"{n + 1:032d}", f"unit-{n}", {})
     assert len(list(kept.glob("*.pickle"))) == 2
     assert chart_cache.predicted("unit-3") and not chart_cache.predicted("unit-0")
