@@ -97,7 +97,8 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
     source = f"{Path(path).resolve()}\0{profile or ''}"
     with fewer_gc_passes():                  # the helpers inherit it
         painter = None if predicted(source) else Worker(_prepare_painter, _paint)
-        layout = Worker(_prepare_layout, PdfLayout()) if "pdf" in formats else None
+        layout = Worker(_prepare_layout_behind_painter if painter else _prepare_layout, PdfLayout()) \
+            if "pdf" in formats else None
         try:
             return _run(path, formats, profile, final, timings or Timings(), (painter, source), layout)
         finally:
@@ -141,6 +142,13 @@ def _charts(plan, painter: Worker | None, source: str) -> dict:
     charts = painter.result() if painter else draw_charts(plan)
     keep(key, source, charts)
     return charts
+
+
+def _prepare_layout_behind_painter() -> None:
+    """With a painter, three processes share two cores at first, and the charts are on the critical path
+    (the HTML waits for them) while loading WeasyPrint is not: the layout worker yields to the others."""
+    os.nice(5)
+    _prepare_layout()
 
 
 def _prepare_layout() -> None:
