@@ -25,6 +25,19 @@ def kept(monkeypatch, tmp_path):
     return folder
 
 
+def helpers_started(monkeypatch) -> list[str]:
+    """The build's helpers from now on, by the name of their preparation (_prepare_painter, …)."""
+    started = []
+
+    class Spied(Worker):
+        def __init__(self, prepare, step):
+            started.append(prepare.__name__)
+            super().__init__(prepare, step)
+
+    monkeypatch.setattr(build, "Worker", Spied)
+    return started
+
+
 def _no_drawing(monkeypatch):
     def refuse(*args):
         raise AssertionError("drawn although kept")
@@ -33,36 +46,24 @@ def _no_drawing(monkeypatch):
 
 
 def test_a_rebuild_reuses_the_kept_charts_and_starts_no_painter(kept, monkeypatch):
-    first = run(INPUTS / "yanzhou-2024", ("html",))
+    started = helpers_started(monkeypatch)
+    first = run(INPUTS / "yanzhou-2024", ("pdf",))
+    assert started == ["_prepare_painter", "_prepare_layout_behind_painter"]
     [drawing] = kept.glob("*.pickle")
     source = f"{(INPUTS / 'yanzhou-2024').resolve()}\0"
     assert chart_cache.predicted(source)
     _no_drawing(monkeypatch)                            # inherited by a painter, were one started
-    started = []
-
-    class Spied(Worker):
-        def __init__(self, prepare, step):
-            started.append(prepare.__name__)
-            super().__init__(prepare, step)
-
-    monkeypatch.setattr(build, "Worker", Spied)
     again = run(INPUTS / "yanzhou-2024", ("pdf",))
     assert again.html == first.html and again.html.count('class="chart"') == 6
-    assert started == ["_prepare_layout"]               # no painter
+    assert again.outputs["pdf"] == first.outputs["pdf"]
+    assert started[2:] == ["_prepare_layout"]           # no painter, and the layout worker at full speed
     assert list(kept.glob("*.pickle")) == [drawing]
 
 
 def test_an_input_without_charts_starts_no_painter_once_built(kept, monkeypatch):
     run(INPUTS / "shanxi-2024", ("html",))             # 山西's profile draws no charts
     assert not list(kept.glob("*.pickle"))
-    started = []
-
-    class Spied(Worker):
-        def __init__(self, prepare, step):
-            started.append(prepare.__name__)
-            super().__init__(prepare, step)
-
-    monkeypatch.setattr(build, "Worker", Spied)
+    started = helpers_started(monkeypatch)
     assert run(INPUTS / "shanxi-2024", ("html",)).html.count('class="chart"') == 0
     assert started == []
 
