@@ -2,12 +2,13 @@
 
 load → check → compute → narrate → compose → render. `Timings` records each stage for bench/.
 
-A build uses both cores from its first moment. Two helpers are forked before anything is imported: the
+A build uses both cores from its first moment. Two helpers are forked before the stages are imported: the
 layout worker imports WeasyPrint, loads the profile's stylesheets and fonts as soon as the input is loaded,
 and lays out and writes the PDF when the HTML arrives (in two halves, pdf_split.py); the chart painter
 imports matplotlib and draws the charts. Meanwhile this process imports the stages (pydantic, Jinja2),
-loads, composes, and writes the DOCX while the PDF is laid out. The painter is not started when the charts
-this input had last time are kept, or it had none to draw (chart_cache.py). JUESUAN_SERIAL=1 runs every step in this process.
+loads, composes, sizes the HTML for layout, and writes the DOCX while the PDF is laid out. The painter is not
+started when the charts this input had last time are kept, or it had none to draw (chart_cache.py).
+JUESUAN_SERIAL=1 runs every step in this process.
 """
 from __future__ import annotations
 
