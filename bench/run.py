@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = r"""
 import json, resource, sys, time
 start = time.perf_counter()
-from generator.build import Timings, run
+from generator.pipeline import Timings, run
 imports = time.perf_counter() - start
 peaks = {}
 class Probe(Timings):
@@ -119,7 +119,7 @@ def libreoffice_seconds(example: Path, runs: int) -> float | None:
     if not soffice:
         return None
     sys.path.insert(0, str(ROOT))
-    from generator.build import run
+    from generator.pipeline import run
 
     data = run(example, ("docx",)).outputs["docx"]
     times = []

@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from generator.build import run
+from generator.pipeline import run
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"

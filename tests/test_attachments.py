@@ -10,9 +10,9 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import INPUTS, normalize
-from generator.build import run
-from generator.load import load
-from generator.narrate import project_result
+from generator.pipeline import run
+from generator.input.load import load
+from generator.facts.narrative import project_result
 
 TOTALS_000 = ["88.00", "93.50", "96.18", "89.09", "99.50", "90.00", "84.00", "91.20"]
 
@@ -88,7 +88,7 @@ def test_markdown_and_pdf_attachments(tmp_path, built):
 
 
 def test_attachment_outside_the_input_directory_is_refused(tmp_path):
-    from generator.load import InputError
+    from generator.input.load import InputError
 
     copy = tmp_path / "in"
     shutil.copytree(INPUTS / "zaozhuang-2024", copy)

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import charts as ch
-from generator import numfmt
-from generator.build import run
+from generator.charts import draw as ch
+from generator.profile import numfmt
+from generator.pipeline import run
 from generator.charts import DEFAULT_SETTINGS, Chart, build_charts
 from generator.fonts import prepared_fonts
-from generator.model import Prior
-from generator.narrate import narrate
+from generator.input.model import Prior
+from generator.facts.narrative import narrate
 from generator.profile import ProfileError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -258,7 +258,7 @@ def test_weasyprint_draws_svg_text_with_the_pinned_font(example):
     from weasyprint import HTML
 
     from generator.fonts import common_fonts, prepared_fonts
-    from generator.render.pinned_fonts import PinnedFontConfiguration
+    from generator.render.pdf.fonts import PinnedFontConfiguration
 
     ex = example("zaozhuang-2024")
     chart = ex.charts["fig6"]
@@ -363,8 +363,8 @@ def test_identical_bytes_in_a_fresh_process_whatever_its_matplotlibrc(example, t
                   "svg.hashsalt: other\nfont.size: 20\ntext.hinting: no_hinting\nsvg.fonttype: none\n")
     script = (
         "import hashlib, json\n"
-        "from generator.build import run\n"
-        "from generator.narrate import narrate\n"
+        "from generator.pipeline import run\n"
+        "from generator.facts.narrative import narrate\n"
         "from generator.charts import build_charts\n"
         "r = run('inputs/zaozhuang-2024', ('html',))\n"
         "c = build_charts(r.facts, narrate(r.facts), {}, r.profile.settings['number_format'])\n"
@@ -519,14 +519,3 @@ def test_builtin_profiles_charts_settings_are_valid(name):
 
     settings = ch.merged_settings(resolve(name, str(ROOT)).settings.get("charts"))
     assert set(settings) == set(DEFAULT_SETTINGS)
-
-
-def test_the_painter_imports_neither_pydantic_nor_matplotlibs_3d_toolkit_which_stays_importable():
-    code = ("import sys, warnings; warnings.simplefilter('error')\n"
-            "from generator.build import _prepare_painter; _prepare_painter()\n"
-            "assert 'matplotlib.figure' in sys.modules\n"
-            "assert 'pydantic' not in sys.modules, 'pydantic imported'\n"
-            "assert 'mpl_toolkits.mplot3d' not in sys.modules, 'mplot3d imported'\n"
-            "import mpl_toolkits.mplot3d\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr

@@ -16,8 +16,8 @@ from PIL import Image
 
 from conftest import ROOT
 from generator.compare import compare_command, page_list
-from generator.compare_images import pixel_mask
-from generator.compare_pdf import _key, align
+from generator.compare.images import pixel_mask
+from generator.compare.pdf import _key, align
 from test_golden import build_at, docx_renderer, one_cent_builds, rebuilt
 
 

@@ -8,7 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import INPUTS, ROOT, normalize
-from generator.build import run
+from generator.pipeline import run
 
 DOC = ROOT / "docs" / "customizing.md"
 

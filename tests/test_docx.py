@@ -22,7 +22,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from conftest import INPUTS, normalize
-from generator.build import run
+from generator.pipeline import run
 from generator.render.docx import docx_bytes
 
 W_P, W_TBL, W_T = qn("w:p"), qn("w:tbl"), qn("w:t")

@@ -10,11 +10,11 @@ import pdfplumber
 import uharfbuzz as hb
 
 from generator import fonts
-from generator.build import run
-from generator.font_order import gb2312
+from generator.pipeline import run
+from generator.fonts.order import gb2312
 from generator.profile import resolve
-from generator.render.font_fallback import with_whole_faces, with_whole_faces_inline
-from generator.render.pdf import Engine, pdf_bytes
+from generator.render.pdf.fallback import with_whole_faces, with_whole_faces_inline
+from generator.render.pdf.engine import Engine, pdf_bytes
 
 INPUTS = Path(__file__).resolve().parent.parent / "inputs"
 RARE = "䶮堃喆"          # outside GB 2312, in every pinned face
@@ -68,12 +68,12 @@ def test_every_family_list_naming_a_role_gets_its_whole_face_and_nothing_else_ch
 
 
 def test_rare_characters_come_from_each_roles_whole_face_in_the_pdf():
-    engine = Engine(resolve("base", "."), INPUTS / "yanzhou-2024")
+    engine = Engine(resolve("base", "."))
     html = ("<html><body>" + "".join(f'<p style="font-family: {family}">兖州{RARE}</p>' for family in (
         "var(--font-body)", "var(--font-heading1)", "var(--font-heading2)", "var(--font-title)", "'JS Kai'"))
         .replace("font-family: 'JS", "FONT-FAMILY: 'JS")
         + "</body></html>")
-    with pdfplumber.open(io.BytesIO(pdf_bytes(engine.render(html)))) as document:
+    with pdfplumber.open(io.BytesIO(pdf_bytes(engine.render(html, INPUTS / "yanzhou-2024")))) as document:
         chars = [(c["text"], c["fontname"].split("+")[-1]) for c in document.pages[0].chars if c["text"] in "兖" + RARE]
     assert len(chars) == 5 * 4
     for index in range(0, len(chars), 4):

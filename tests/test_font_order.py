@@ -4,7 +4,8 @@ from __future__ import annotations
 import uharfbuzz as hb
 from fontTools.pens.recordingPen import RecordingPen
 
-from generator import font_order, fonts
+from generator import fonts
+from generator.fonts import order as font_order
 
 # common (GB 2312) text from seed 000, full-width punctuation, and rare characters outside GB 2312
 COMMON = "2024年度济宁市兖州区社会治理服务中心部门决算财政拨款收入支出，（一）“三公”经费336.88万元%"

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import INPUTS
-from generator.build import BuildError, run
-from generator.checks import RULES
-from generator.load import InputError, read_tree
+from generator.pipeline import BuildError, run
+from generator.checks.rules import RULES
+from generator.input.load import InputError, read_tree
 from generator.profile import ProfileError
 
 ALLOWED = (InputError, ProfileError, BuildError)

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 
 from conftest import INPUTS, ROOT
-from generator.build import Result, run
+from generator.pipeline import Result, run
 from generator.compare import compare_pdfs
-from generator.compare_docx import Snapshot, compare_snapshots, snapshot
+from generator.compare.docx import Snapshot, compare_snapshots, snapshot
 from generator.profile import builtin_profiles
 
 # (example, profile): an example fits the profile named in its unit.profile and every other non-base
@@ -178,7 +178,7 @@ def test_docx_matches_golden_snapshot(example, profile):
 
 
 def test_golden_pairs_cover_profiles_and_examples():
-    from generator.load import load
+    from generator.input.load import load
 
     examples = sorted(p.name for p in INPUTS.iterdir() if (p / "unit.yaml").is_file())
     own = {(e, load(INPUTS / e).unit.unit.profile) for e in examples}

@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 
 from conftest import EXAMPLES, INPUTS
-from generator.compute import compute
-from generator.load import InputError, load
-from generator.model import UnitYear
-from generator.money import rounding_tolerance
+from generator.facts.compute import compute
+from generator.input.load import InputError, load
+from generator.input.model import UnitYear
+from generator.input.money import rounding_tolerance
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -110,7 +110,7 @@ def _input_with_prior_path(tmp_path, last_year: int):
 
 
 def test_prior_path_reads_last_years_input(tmp_path):
-    from generator.build import run
+    from generator.pipeline import run
 
     this = _input_with_prior_path(tmp_path, 2023)
     loaded = load(this)

@@ -140,7 +140,7 @@ def test_final_build_lists_a_missing_reason_and_draft_shows_placeholder(tmp_path
 
 
 def test_reason_threshold_drops_the_requirement_for_small_changes(tmp_path):
-    from generator.build import run
+    from generator.pipeline import run
 
     copy = zaozhuang_without_reason(tmp_path, "expenditure.basic")
     strict = run(copy, ("html",)).html
@@ -179,7 +179,7 @@ SEED_002 = [
 
 
 def test_draft_with_errors_opens_with_validation_summary_and_marks_cells(tmp_path):
-    from generator.build import run
+    from generator.pipeline import run
 
     copy = tmp_path / "zaozhuang"
     shutil.copytree(INPUTS / "zaozhuang-2024", copy)
@@ -203,7 +203,7 @@ def test_seed_fact(built, example, fact):
 
 
 def test_draft_marks_the_sentence_an_error_concerns(tmp_path):
-    from generator.build import run
+    from generator.pipeline import run
 
     copy = tmp_path / "zaozhuang"
     shutil.copytree(INPUTS / "zaozhuang-2024", copy)

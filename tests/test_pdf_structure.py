@@ -7,11 +7,11 @@ import re
 import pdfplumber
 
 from conftest import INPUTS
-from generator.build import run
-from generator.check import check
-from generator.compute import compute
+from generator.pipeline import run
+from generator.checks import check
+from generator.facts.compute import compute
 from generator.fonts import missing_glyphs
-from generator.load import load
+from generator.input.load import load
 
 
 def bookmarks(doc):

@@ -8,8 +8,8 @@ import tinyhtml5
 from weasyprint.formatting_structure import boxes
 
 from generator.render.columns import content_extent
-from generator.render.pdf import render_pdf
-from generator.render.pdf_tree import element_tree, prepared_tree
+from generator.render.pdf.engine import render_pdf
+from generator.render.pdf.tree import element_tree, prepared_tree
 
 EXAMPLES = ["yanzhou-2024", "zaozhuang-2024", "shanxi-2024"]
 
@@ -88,21 +88,3 @@ def test_no_cell_text_leaves_its_cell(built, example):
         walk(page._page_box, number)
     assert checked > 500
     assert not outside, outside[:10]
-
-
-def test_footnotes_keep_the_full_user_agent_sheet(built):
-    """The user-agent sheet without footnote rules is only used where nothing floats as a footnote."""
-    import pypdfium2 as pdfium
-
-    from generator.render.pdf import Engine, pdf_bytes
-    from generator.render.pdf_tree import element_tree
-
-    result = built("shanxi-2024").result
-    engine = Engine(result.profile, result.loaded.base_dir)
-    assert not engine.notes
-    html = ('<html><body><p>正文<span style="float: footnote">脚注内容</span>继续</p>'
-            '<p style="color: red">无脚注</p></body></html>')
-    document = engine.render_tree(element_tree(lxml.html.document_fromstring(html)))
-    text = pdfium.PdfDocument(pdf_bytes(document))[0].get_textpage().get_text_range()
-    flat = text.replace(" ", "").replace("\r\n", "")
-    assert "正文1继续" in flat and "1.脚注内容" in flat          # the footnote call and its marker

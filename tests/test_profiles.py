@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import INPUTS, normalize
-from generator.build import run
+from generator.pipeline import run
 from generator.profile import ProfileError, builtin_profiles, resolve
 
 FITS = [("yanzhou-2024", "shandong-2024"), ("zaozhuang-2024", "shandong-2024"),

@@ -15,9 +15,10 @@ import pytest
 import yaml
 
 from conftest import INPUTS, normalize
-from generator.build import run, write_atomically
+from generator.pipeline import run
+from generator.outputs import write_atomically
 from generator.profile import ProfileError
-from generator.render.pdf import ConfinedFetcher
+from generator.render.pdf.engine import ConfinedFetcher
 
 CLEAN = Path(__file__).parent / "fixtures" / "clean-2024.yaml"
 PAYLOAD = '<img src="file:///etc/passwd">{{ 7*7 }}<script>x</script><link href="file:///etc/passwd">'

@@ -5,9 +5,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from generator.money import cents, pct
-from generator.narrate import change, completion, grade, shares
-from generator.numfmt import amount, chinese_number, percent, table_cell
+from generator.input.money import cents, pct
+from generator.facts.narrative import change, completion, grade, shares
+from generator.profile.numfmt import amount, chinese_number, percent, table_cell
 
 SD = {"text_trim_zeros": True, "text_thousands": True, "percent_trim_zeros": True,
       "table_thousands": True, "table_zero": "blank"}

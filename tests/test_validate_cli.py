@@ -71,10 +71,10 @@ def test_json_for_unreadable_input_exits_2(tmp_path):
 
 
 def test_build_runs_the_same_checks():
-    from generator.build import run
-    from generator.check import check
-    from generator.compute import compute
-    from generator.load import load
+    from generator.pipeline import run
+    from generator.checks import check
+    from generator.facts.compute import compute
+    from generator.input.load import load
 
     result = run(INPUTS / "yanzhou-2024", ("html",))
     loaded = load(INPUTS / "yanzhou-2024")

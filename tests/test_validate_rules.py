@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.check import check
-from generator.checks import RULES
-from generator.compute import compute
-from generator.load import load
+from generator.checks import check
+from generator.checks.rules import RULES
+from generator.facts.compute import compute
+from generator.input.load import load
 
 CLEAN = Path(__file__).parent / "fixtures" / "clean-2024.yaml"
 

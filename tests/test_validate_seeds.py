@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from conftest import INPUTS
-from generator.check import check
-from generator.compute import compute
-from generator.load import load
+from generator.checks import check
+from generator.facts.compute import compute
+from generator.input.load import load
 
 
 def findings(path: Path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .. import yamlio
+from ..input import yamlio
 
 HERE = Path(__file__).parent
 

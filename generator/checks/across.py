@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..compute import HEADERS
-from ..money import ZERO, cents
+from ..facts.compute import HEADERS
+from ..input.money import ZERO, cents
 from .base import WARNING, Report, addends, money
 
 SPEND = ("basic", "project", "total")

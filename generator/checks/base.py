@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from ..load import Loaded
-from ..money import rounding_tolerance
+from ..input.load import Loaded
+from ..input.money import rounding_tolerance
 
 ERROR, WARNING = "错误", "警告"
 

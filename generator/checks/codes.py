@@ -3,8 +3,8 @@ classes that 公开01/04表 cannot show, and 公开06表 codes the profile does 
 from __future__ import annotations
 
 from .. import catalogue
-from ..compute import CLASS_CODES
-from ..money import ZERO
+from ..facts.compute import CLASS_CODES
+from ..input.money import ZERO
 from .base import ERROR, WARNING, Report, money
 
 FUNCTIONAL = (("公开02表", "income"), ("公开03表", "expenditure"), ("公开05表", "gpb"),

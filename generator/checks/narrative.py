@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .. import catalogue
-from ..money import ZERO, cents
+from ..input.money import ZERO, cents
 from .base import ERROR, WARNING, Report, addends, money
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..money import ZERO, cents
-from ..narrate import grade, grade_bands, project_result
+from ..input.money import ZERO, cents
+from ..facts.narrative import grade, grade_bands, project_result
 from .base import ERROR, WARNING, Report, addends, money
 
 _COST_TARGET = re.compile(r"^\s*(?:≤|<=|＜|<|不超过|不高于|控制在)?\s*([\d,]+(?:\.\d+)?)\s*(万元|元)\s*(?:以内|以下)?\s*$")

@@ -3,7 +3,7 @@
 政府采购 and vehicles. (Row sums and rollups are the rollup's discrepancies, see codes.py.)"""
 from __future__ import annotations
 
-from ..money import ZERO, cents
+from ..input.money import ZERO, cents
 from .base import ERROR, WARNING, Report, addends, money
 
 FUNDS = (("gpb", "一般公共预算"), ("gf", "政府性基金预算"), ("soe", "国有资本经营预算"))

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-from .docx_xml import local
+from .units import local
 
 
 @dataclass

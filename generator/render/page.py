@@ -2,7 +2,7 @@
 from, used by the DOCX's sections and by the column estimate for each table's text width."""
 from __future__ import annotations
 
-from .docx_xml import length_twips
+from .units import length_twips
 
 _PAPER_MM = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "b5": (176, 250),
              "letter": (215.9, 279.4), "legal": (215.9, 355.6)}

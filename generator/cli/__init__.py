@@ -1,0 +1,65 @@
+"""Command line (click): `juesuan COMMAND`. Each command lives in a module of this package and is imported
+only when it is used, so `juesuan validate` never loads WeasyPrint and `juesuan compare` no pydantic.
+
+Exit codes: 0 success (warnings allowed), 1 validation errors / a --final build refused,
+2 unusable input (unreadable file, bad YAML, unknown profile, broken template) or an operating-system error
+the user can fix (unwritable path, full disk), 3 internal error, 130 interrupted.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+# command name → (module, attribute); add a command by adding a module and one line here
+LAZY = {
+    "build": ("generator.cli.build", "build"),
+    "validate": ("generator.cli.validate", "validate"),
+    "schema": ("generator.cli.schema", "schema"),
+    "profile": ("generator.cli.profile", "profile_group"),
+    "compare": ("generator.compare", "compare_command"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(LAZY))
+
+    def get_command(self, ctx, name):
+        if name in LAZY:
+            module, attribute = LAZY[name]
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="juesuan")
+def main() -> None:
+    """juesuan 决算公开生成器：由结构化数据生成部门（单位）决算公开 PDF 与 DOCX。"""
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def run_cli() -> None:
+    """Console entry point: an unexpected failure is reported in one Chinese line, not a traceback."""
+    import os
+
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        fail("已中断。", 130)
+    except Exception as exc:  # noqa: BLE001 — last resort; JUESUAN_DEBUG=1 shows the traceback
+        if os.environ.get("JUESUAN_DEBUG"):
+            raise
+        fail(f"内部错误（{type(exc).__name__}：{exc}）。请将输入与此信息报告给维护者；"
+              f"设置 JUESUAN_DEBUG=1 可显示详细信息。", 3)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run_cli()

@@ -1,0 +1,306 @@
+"""Stage 1: read a unit-year from a directory of YAML/JSON files (or one file) into `UnitYear`.
+
+Every failure becomes an `InputError` whose messages name the file, the line where known and the
+field, in Chinese; nothing here lets a Python exception reach the user.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import yamlio
+from .model import UnitYear
+from ..errors import InputError, Problem
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+INPUT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class Source:
+    """Where each top-level key came from, so a field path maps back to a file and line."""
+    root: Path
+    nodes: dict[str, tuple[Path, Any]] = field(default_factory=dict)
+
+    def locate_path(self, path: str) -> tuple[str, int | None]:
+        """File and line of a dotted field path (tables.income.rows.3.fiscal); digits are list indexes,
+        while codes such as 2010301 or 01 stay mapping keys (they match either way)."""
+        parts = tuple(int(p) if p.isdigit() and (p == "0" or not p.startswith("0")) and len(p) < 6 else p
+                      for p in path.split("."))
+        return self.locate(parts)
+
+    def locate(self, loc: tuple) -> tuple[str, int | None]:
+        if not loc or loc[0] not in self.nodes:
+            return (str(self.root), None)
+        path, root = self.nodes[loc[0]]
+        return (str(path), yamlio.line_of(root, loc))
+
+
+@dataclass
+class Loaded:
+    unit: UnitYear
+    source: Source
+    prior: "Loaded | None" = None     # last year's input when unit.prior.path names one
+    documents: dict[str, str] = field(default_factory=dict)   # Markdown attachments by their input path
+    pdfs: dict[str, Path] = field(default_factory=dict)       # PDF attachments to append, by input path
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source.root if self.source.root.is_dir() else self.source.root.parent
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gb18030")
+            hint = "看起来是 GBK/GB18030 编码（常见于 Windows 记事本和 Excel 导出），请另存为 UTF-8"
+        except UnicodeDecodeError:
+            hint = "请另存为 UTF-8 编码"
+        raise InputError([Problem(str(path), f"文件不是 UTF-8 编码：{hint}", line)]) from None
+
+
+def _parse(path: Path) -> tuple[dict, yaml.Node]:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"无法读取文件（{exc.strerror}）")]) from None
+    if size > MAX_FILE_BYTES:
+        raise InputError([Problem(str(path), f"文件过大（{size // (1024 * 1024)} MB，上限 50 MB）")])
+    try:
+        text = _decode(path, path.read_bytes())
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"无法读取文件（{exc.strerror}）")]) from None
+    if not text.strip():
+        raise InputError([Problem(str(path), "文件为空")])
+    try:
+        tree, root = yamlio.load_with_nodes(text)
+    except yamlio.DuplicateKey as exc:
+        raise InputError([Problem(str(path), f"键“{exc.key}”重复出现", exc.line)]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "语法错误"
+        raise InputError([Problem(str(path), f"YAML 语法错误（{what}）", mark.line + 1 if mark else None)]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(str(path), f"YAML 无法解析：{exc}", getattr(exc, "line", None))]) from None
+    except (RecursionError, ValueError) as exc:
+        raise InputError([Problem(str(path), f"YAML 无法解析：{type(exc).__name__}")]) from None
+    if tree is None:
+        raise InputError([Problem(str(path), "文件为空")])
+    if not isinstance(tree, dict):
+        raise InputError([Problem(str(path), "顶层应为“键: 值”的映射（如 unit:、tables:）", 1)])
+    return tree, root
+
+
+def _plain(node: Any, depth: int = 0) -> Any:
+    """Keys as text (codes may be typed unquoted); bounded depth so hostile nesting cannot recurse away."""
+    if depth > 50:
+        raise ValueError("嵌套过深")
+    if isinstance(node, dict):
+        return {k if isinstance(k, (int, str)) else str(k): _plain(v, depth + 1) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v, depth + 1) for v in node]
+    return node
+
+
+def input_files(path: Path) -> list[Path]:
+    if not path.exists():
+        raise InputError([Problem(str(path), "输入目录或文件不存在")])
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in INPUT_SUFFIXES and p.is_file())
+    if not files:
+        raise InputError([Problem(str(path), "目录中没有 .yaml/.yml/.json 输入文件")])
+    return files
+
+
+def read_tree(path: Path) -> tuple[dict, Source]:
+    source = Source(root=path)
+    merged: dict[str, Any] = {}
+    for file in input_files(path):
+        tree, root = _parse(file)
+        for key, value in tree.items():
+            line = yamlio.top_level_line(root, str(key))
+            if str(key) in merged:
+                first = source.nodes[str(key)][0]
+                raise InputError([Problem(str(file), f"顶层键“{key}”已在 {first.name} 中出现", line)])
+            source.nodes[str(key)] = (file, root)
+            try:
+                merged[str(key)] = _plain(value)
+            except ValueError as exc:
+                raise InputError([Problem(str(file), str(exc), line)]) from None
+    return merged, source
+
+
+def load(path: str | Path, follow_prior: bool = True) -> Loaded:
+    root = Path(path)
+    data, source = read_tree(root)
+    unit_block = data.get("unit") if isinstance(data.get("unit"), dict) else {}
+    amount_unit = unit_block.get("amount_unit") if unit_block.get("amount_unit") in ("万元", "元") else "万元"
+    try:
+        unit = UnitYear.model_validate(data, context={"amount_unit": amount_unit})
+    except ValidationError as exc:
+        raise InputError([_problem(err, source) for err in exc.errors(include_url=False)]) from None
+    except RecursionError:
+        raise InputError([Problem(str(root), "输入嵌套过深")]) from None
+    loaded = Loaded(unit=unit, source=source)
+    _read_attachments(loaded)
+    if follow_prior and unit.prior.path:
+        loaded.prior = _load_prior(loaded)
+    return loaded
+
+
+def _attachment_refs(unit: UnitYear) -> list[tuple[str, str, str]]:
+    """(field path, relative path, kind) of every file the input refers to."""
+    refs = [(f"performance.key_evaluations.{i}.report", k.report, "markdown")
+            for i, k in enumerate(unit.performance.key_evaluations) if k.report]
+    for i, item in enumerate(unit.attachments):
+        if item.markdown:
+            refs.append((f"attachments.{i}.markdown", item.markdown, "markdown"))
+        if item.pdf:
+            refs.append((f"attachments.{i}.pdf", item.pdf, "pdf"))
+    return refs
+
+
+def _read_attachments(loaded: Loaded) -> None:
+    """Attachment files must lie inside the input directory: input text never reaches other files."""
+    base = loaded.base_dir.resolve()
+    problems = []
+    for field_path, rel, kind in _attachment_refs(loaded.unit):
+        file, line = loaded.source.locate_path(field_path)
+        try:
+            target = (base / rel).resolve()
+            readable = target.is_file()
+        except (ValueError, OSError):   # NUL bytes, over-long names
+            problems.append(Problem(file, f"附件路径“{rel!r}”无效", line, field_path))
+            continue
+        if base not in target.parents:
+            problems.append(Problem(file, f"附件“{rel}”必须位于输入目录内", line, field_path))
+            continue
+        if not readable:
+            problems.append(Problem(file, f"附件文件“{rel}”不存在", line, field_path))
+            continue
+        if target.stat().st_size > MAX_FILE_BYTES:
+            problems.append(Problem(file, f"附件“{rel}”过大（上限 50 MB）", line, field_path))
+            continue
+        data = target.read_bytes()
+        if kind == "pdf":
+            if not data.startswith(b"%PDF-") or not _readable_pdf(data):
+                problems.append(Problem(file, f"附件“{rel}”不是可读取的 PDF 文件", line, field_path))
+                continue
+            loaded.pdfs[rel] = target
+        else:
+            try:
+                loaded.documents[rel] = _decode(target, data)
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+
+
+def _readable_pdf(data: bytes) -> bool:
+    """qpdf, which appends the attachment to the publication, can open it and it has pages."""
+    import io
+
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages) > 0
+    except (pikepdf.PdfError, ValueError):
+        return False
+
+
+def _load_prior(loaded: Loaded) -> Loaded:
+    """Last year's input, relative to this one; its own prior.path is not followed."""
+    target = (loaded.base_dir / loaded.unit.prior.path).resolve()
+    file, line = loaded.source.locate(("prior", "path"))
+    if target == loaded.source.root.resolve():
+        raise InputError([Problem(file, "上年输入不能指向本年输入自身", line, "prior.path")])
+    try:
+        prior = load(target, follow_prior=False)
+    except InputError as exc:
+        head = Problem(file, f"上年输入 {target} 无法使用：", line, "prior.path")
+        raise InputError([head, *exc.problems]) from None
+    if prior.unit.unit.year != loaded.unit.unit.year - 1:
+        raise InputError([Problem(file, f"上年输入的年度为 {prior.unit.unit.year}，应为 "
+                                        f"{loaded.unit.unit.year - 1}", line, "prior.path")])
+    return prior
+
+
+_MESSAGES = {
+    "missing": "缺少必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "string_type": "应为文字",
+    "bool_parsing": "应为 true 或 false",
+    "dict_type": "应为“键: 值”的映射",
+    "list_type": "应为列表（每项以“- ”开头）",
+    "model_type": "应为“键: 值”的映射",
+    "date_from_datetime_parsing": "应为日期，如 2025-09-30",
+    "date_parsing": "应为日期，如 2025-09-30",
+    "date_type": "应为日期，如 2025-09-30",
+    "decimal_parsing": "应为数字",
+    "string_pattern_mismatch": "格式不正确",
+}
+
+
+def _field_names(loc: tuple) -> list[str]:
+    """Allowed field names at the parent of `loc`, for the “是否想写…” suggestion."""
+    model: Any = UnitYear
+    for key in loc[:-1]:
+        if isinstance(key, int):
+            continue
+        info = getattr(model, "model_fields", {}).get(key)
+        if info is None:
+            return []
+        annotation = info.annotation
+        for candidate in (annotation, *getattr(annotation, "__args__", ())):
+            inner = getattr(candidate, "__args__", None)
+            for option in (candidate, *(inner or ())):
+                if isinstance(option, type) and issubclass(option, BaseModel):
+                    model = option
+                    break
+            else:
+                continue
+            break
+    return list(getattr(model, "model_fields", {}))
+
+
+def _problem(err: dict, source: Source) -> Problem:
+    loc = tuple(err.get("loc", ()))
+    file, line = source.locate(loc)
+    path = ".".join(str(p) for p in loc) or "（顶层）"
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        names = _field_names(loc)
+        guess = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.5) if loc else []
+        message = f"未知字段“{loc[-1]}”" + (f"，是否想写“{guess[0]}”？" if guess else
+                                           (f"；此处可用的字段：{'、'.join(names)}" if names else ""))
+    elif kind in ("value_error", "assertion_error"):
+        message = str(err.get("ctx", {}).get("error", err.get("msg", "")))
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        ctx = err.get("ctx", {})
+        bound = next(iter(ctx.values()), "")
+        words = {"greater_than_equal": "不能小于", "less_than_equal": "不能大于",
+                 "greater_than": "应大于", "less_than": "应小于"}[kind]
+        message = f"取值 {err.get('input')!r} {words} {bound}"
+    elif kind in ("literal_error", "enum"):
+        message = f"取值 {err.get('input')!r} 不在允许范围内（{err.get('ctx', {}).get('expected', '')}）"
+    elif kind.startswith("string_too_long"):
+        message = f"文字过长（上限 {err.get('ctx', {}).get('max_length')} 字）"
+    elif kind.startswith("string_too_short"):
+        message = "不能为空"
+    else:
+        message = _MESSAGES.get(kind, f"取值不正确（{err.get('msg', '')}）")
+    return Problem(file, message, line, path)
