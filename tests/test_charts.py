@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from generator.charts import draw as ch
+from generator.charts.plan import merged_settings
 from generator.profile import numfmt
 from generator.pipeline import run
 from generator.charts import DEFAULT_SETTINGS, Chart, build_charts
@@ -517,5 +518,5 @@ def test_builtin_profiles_charts_settings_are_valid(name):
     """Whatever `charts:` the built-in profiles carry (none until integrated) merges without error."""
     from generator.profile import resolve
 
-    settings = ch.merged_settings(resolve(name, str(ROOT)).settings.get("charts"))
+    settings = merged_settings(resolve(name, str(ROOT)).settings.get("charts"))
     assert set(settings) == set(DEFAULT_SETTINGS)
