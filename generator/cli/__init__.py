@@ -19,6 +19,8 @@ LAZY = {
     "schema": ("generator.cli.schema", "schema"),
     "profile": ("generator.cli.profile", "profile_group"),
     "compare": ("generator.compare", "compare_command"),
+    "import": ("generator.cli.import_", "import_command"),
+    "export": ("generator.cli.export", "export_group"),
 }
 
 

@@ -1,0 +1,138 @@
+"""`juesuan import WORKBOOK... -o DIR`: 公开表 workbooks (.xlsx/.xls) → DIR/tables.yaml, then the checks.
+
+Exit codes: 0 imported (warnings allowed), 1 imported but the figures have validation errors (e.g. totals that
+do not add up), 2 the workbook cannot be used (not a workbook, a table missing or twice, a bad cell) or the
+directory cannot be written; nothing is written then.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import fail
+
+UNIT_TEMPLATE = """# 单位信息：由 juesuan import 根据工作簿表头生成，请核对并补充。说明见 docs/input-format.md。
+unit:
+  name: {name}
+  scope: 部门              # 公开范围：部门 或 单位（封面“部门决算”/“单位决算”）
+  kind: 行政单位           # 单位性质：行政单位 / 参公事业单位 / 事业单位 / 其他
+  level: 市级              # 预算级次用语：省级 / 市级 / 区级 / 县级
+  year: {year}
+  profile: {profile}
+"""
+
+
+@click.command(name="import")
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), required=True, help="输入目录（写入 tables.yaml）")
+@click.option("--profile", default="shandong-2024", show_default=True, help="新建 unit.yaml 时使用的版式")
+@click.option("--no-check", is_flag=True, help="只导入，不做校验")
+def import_command(workbooks: tuple[Path, ...], outdir: Path, profile: str, no_check: bool) -> None:
+    """从部门决算软件导出的公开表工作簿（.xlsx/.xls，可多个）导入表格数据到 OUTDIR/tables.yaml。"""
+    from ..input.workbook import WorkbookError, read_workbooks
+    from ..input.workbook.emit import changes, plain_tables, tables_yaml
+
+    try:
+        assembled = read_workbooks(list(workbooks))
+    except WorkbookError as exc:
+        fail("无法导入工作簿：\n" + "\n".join(f"  {p}" for p in exc.problems), 2)
+    target, unit_file, old = _existing(outdir)
+    counts = ((old or {}).get("three_public") or {}).get("counts") if isinstance(old, dict) else None
+    text = tables_yaml(assembled, counts if isinstance(counts, dict) else None,
+                       dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+    _validate_tables(text, target)
+    from ..outputs import write_atomically
+
+    try:
+        write_atomically(target, text.encode("utf-8"))
+        if unit_file is None:
+            name = assembled.entity[0] if assembled.entity else "【待补充：单位名称】"
+            year = assembled.year[0] if assembled.year else dt.date.today().year - 1
+            write_atomically(outdir / "unit.yaml", UNIT_TEMPLATE.format(
+                name=json.dumps(name, ensure_ascii=False), year=year, profile=profile).encode("utf-8"))
+            click.echo(f"已写出 {outdir / 'unit.yaml'}（请核对单位性质、公开范围等）")
+    except OSError as exc:
+        fail(f"无法写入 {exc.filename or outdir}：{exc.strerror or exc}。请检查目录是否存在、可写，磁盘是否已满。", 2)
+    rows = sum(len(t.get("rows", [])) for t in assembled.tables.values() if isinstance(t, dict))
+    click.echo(f"已写出 {target}：{len(assembled.tables)} 张表，{rows} 行科目")
+    if old is not None:
+        changed = changes(old, plain_tables(assembled))
+        click.echo(f"与原 {target.name} 相比：" + (f"{len(changed)} 处变化" if changed else "表格数据没有变化"))
+        for line in changed:
+            click.echo(line)
+    for note in assembled.notes:
+        click.echo(f"警告：{note}", err=True)
+    if no_check:
+        sys.exit(0)
+    sys.exit(_check(outdir))
+
+
+def _existing(outdir: Path) -> tuple[Path, Path | None, dict | None]:
+    """The file that holds `tables:` (tables.yaml unless another file already does), the file holding
+    `unit:`, and the tables there now."""
+    from ..errors import InputError
+    from ..input.load import read_tree
+
+    if outdir.exists() and not outdir.is_dir():
+        fail(f"{outdir} 不是目录：-o 应为输入目录", 2)
+    if not outdir.exists() or not any(p.suffix.lower() in (".yaml", ".yml", ".json") for p in outdir.iterdir()):
+        return outdir / "tables.yaml", None, None
+    try:
+        data, source = read_tree(outdir)
+    except InputError as exc:
+        fail(f"无法读取 {outdir} 中已有的输入：\n{exc}\n请先修正，或导入到新目录。", 2)
+    holder = source.nodes.get("tables", (outdir / "tables.yaml", None))[0]
+    others = [k for k, (f, _) in source.nodes.items() if f == holder and k != "tables"]
+    if others:
+        fail(f"{holder} 中除 tables 外还有 {'、'.join(others)}；导入只改写表格数据，请把 tables 移到单独的 "
+             f"tables.yaml 后再导入。", 2)
+    unit_file = source.nodes.get("unit", (None, None))[0]
+    return holder, unit_file, data.get("tables") if isinstance(data.get("tables"), dict) else None
+
+
+def _validate_tables(text: str, target: Path) -> None:
+    """The written YAML must read back as the model's tables: a figure the model refuses (e.g. negative)
+    is reported now, naming the cell, and nothing is written."""
+    from pydantic import ValidationError
+
+    from ..input import yamlio
+    from ..input.model import Tables
+
+    data = yamlio.load(text)
+    try:
+        Tables.model_validate(data["tables"], context={"amount_unit": "万元"})
+    except ValidationError as exc:
+        lines = text.splitlines()
+        messages = []
+        for err in exc.errors(include_url=False):
+            where = ".".join(map(str, err["loc"]))
+            messages.append(f"  tables.{where}：{err['msg']}")
+        fail(f"导入的数据不符合输入格式，未写出 {target}：\n" + "\n".join(messages[:20]) +
+             ("" if lines else ""), 2)
+
+
+def _check(outdir: Path) -> int:
+    from ..checks import check
+    from ..errors import InputError
+    from ..facts.compute import compute
+    from ..input.load import load
+    from ..pipeline import profile_for
+    from ..profile import ProfileError
+
+    try:
+        loaded = load(outdir)
+        findings = check(loaded, compute(loaded.unit, loaded.prior.unit if loaded.prior else None),
+                         profile=profile_for(loaded, None))
+    except (InputError, ProfileError) as exc:
+        click.echo(f"导入完成，但输入目录尚不能使用：\n{exc}", err=True)
+        return 2
+    errors = [f for f in findings if f.severity == "错误"]
+    for finding in errors:
+        click.echo(f"校验错误：{finding}", err=True)
+    if errors:
+        click.echo(f"共 {len(errors)} 个校验错误：请核对工作簿中的数字（见上），修正后重新导入。", err=True)
+    return 1 if errors else 0

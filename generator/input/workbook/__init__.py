@@ -1,0 +1,119 @@
+"""公开表 workbooks (.xlsx, .xls) as input: `read_workbooks` finds the tables in the sheets by title and
+公开NN表 label and returns the input's `tables:` data with the cell each figure came from; emit.py writes it
+as YAML in the hand-written format."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .assemble import Assembled, basic_detail, check_agreement, functional, label_of, three_public
+from .cells import WorkbookError, WorkbookProblem, formulas_without_values, read_sheets
+from .find import KINDS, Region, find_regions
+from .summary import SummaryBuilder
+from .tables import Reading, read_basic_detail, read_functional, read_labelled, read_three_public
+
+__all__ = ["Assembled", "WorkbookError", "WorkbookProblem", "read_workbooks", "REQUIRED"]
+
+FUNCTIONAL = ("income", "expenditure", "gpb", "gf", "soe")
+REQUIRED = ("summary", "income", "expenditure", "fiscal", "gpb", "basic_detail", "gf", "soe", "three_public")
+
+
+def read_workbooks(paths: list[Path], required: tuple[str, ...] = REQUIRED) -> Assembled:
+    """Raises WorkbookError (exit 2) for an unusable workbook; figures that disagree are `notes`."""
+    regions: list[Region] = []
+    problems: list[WorkbookProblem] = []
+    for path in paths:
+        sheets = read_sheets(path)
+        for cell in formulas_without_values(path):
+            problems.append(WorkbookProblem(f"{path.name} {cell}", "公式没有保存计算结果；请在 Excel 中打开、"
+                                                                    "重新计算并保存后再导入"))
+        found = [region for sheet in sheets for region in find_regions(sheet)]
+        if not any(sheet.height for sheet in sheets):
+            problems.append(WorkbookProblem(path.name, "工作簿是空的"))
+        elif not found:
+            problems.append(WorkbookProblem(path.name, "没有找到任何公开表（按表名如“收入决算表”或“公开02表”字样识别）"))
+        regions.extend(found)
+    by_kind: dict[str, Region] = {}
+    for region in regions:
+        if region.kind in by_kind:
+            first = by_kind[region.kind]
+            problems.append(WorkbookProblem(region.where, f"{label_of(region.kind)}（{KINDS[region.kind][1][0]}）"
+                                                          f"出现两次（另见 {first.where}）"))
+            continue
+        by_kind[region.kind] = region
+    missing = [k for k in required if k not in by_kind]
+    if missing and regions:
+        listing = "、".join(f"{label_of(k)} {KINDS[k][1][0]}" for k in missing)
+        problems.append(WorkbookProblem("、".join(p.name for p in paths), f"缺少：{listing}"))
+    assembled = Assembled(sources=[p.name for p in paths])
+    check_agreement(list(by_kind.values()), assembled)
+    problems.extend(assembled.problems)
+    if problems:
+        raise WorkbookError(problems)
+    reading = Reading()
+    parsed = {kind: read_functional(by_kind[kind], reading) for kind in FUNCTIONAL if kind in by_kind}
+    detail = read_basic_detail(by_kind["basic_detail"], reading) if "basic_detail" in by_kind else None
+    blocks = read_three_public(by_kind["three_public"], reading) if "three_public" in by_kind else None
+    halves = {k: read_labelled(by_kind[k], reading) for k in ("summary", "fiscal") if k in by_kind}
+    if reading.problems:
+        raise WorkbookError(reading.problems)
+    notes = assembled.notes
+    tables: dict = {}
+    for kind, table in parsed.items():
+        tables[kind] = functional(table, notes)
+    totals = {kind: {c: _printed_total(table, c) for c in ("total", "fiscal", "superior", "business", "operating",
+                                                          "affiliated", "other")}
+              for kind, table in parsed.items()}
+    classes = {kind: _class_totals(table) for kind, table in parsed.items()}
+    classes.update({"gpb": classes.get("gpb", {}), "gf": classes.get("gf", {}), "soe": classes.get("soe", {})})
+    builder = SummaryBuilder(notes, by_kind[next(iter(by_kind))].sheet.book if by_kind else "")
+    if "summary" in halves:
+        builder.book = by_kind["summary"].sheet.book
+        builder.t01_lines(*halves["summary"], _defaults(totals), classes)
+    if "fiscal" in halves:
+        builder.book = by_kind["fiscal"].sheet.book
+        builder.t04_lines(*halves["fiscal"], _defaults(totals), classes)
+    tables = {"summary": builder.result(), **tables}
+    if detail is not None:
+        tables["basic_detail"] = basic_detail(detail)
+    if blocks is not None:
+        tables["three_public"] = three_public(blocks)
+    order = ("summary", "income", "expenditure", "gpb", "basic_detail", "gf", "soe", "three_public")
+    assembled.tables = {k: tables[k] for k in order if k in tables}
+    assembled.notes = notes + reading.unplaced
+    if "info" in by_kind:
+        assembled.notes.append(f"{by_kind['info'].where}：公开10表（部门决算公开相关信息统计表）的数据请写在 "
+                               f"narrative.yaml 的 procurement、office_running、assets 中，本次未导入")
+    return assembled
+
+
+def _printed_total(table, column: str):
+    from .assemble import ZERO, cents, printed
+
+    if column in table.total:
+        return printed(table.total[column])
+    leaves = [row for row in table.rows if len(row.code) == 7]
+    if column == "total":
+        return cents(sum((f.wan for row in leaves for c, f in row.figs.items() if c != "total"), ZERO))
+    return cents(sum((row.figs[column].wan for row in leaves if column in row.figs), ZERO))
+
+
+def _class_totals(table) -> dict:
+    from .assemble import ZERO, cents, printed
+
+    out = {}
+    leaves = [row for row in table.rows if len(row.code) == 7]
+    for code in sorted({row.code[:3] for row in table.rows}):
+        typed = next((row for row in table.rows if row.code == code), None)
+        parts = ("basic", "project") if table.kind == "gf" else \
+            tuple(c for c in ("basic", "project", "upper", "operating", "subsidiary", "fiscal", "superior",
+                              "business", "affiliated", "other") if c != "total")
+        if typed and "total" in typed.figs:
+            out[code] = printed(typed.figs["total"])
+        else:
+            out[code] = cents(sum((f.wan for row in leaves if row.code.startswith(code)
+                                   for c, f in row.figs.items() if c in parts), ZERO))
+    return out
+
+
+def _defaults(totals: dict) -> dict:
+    return {"income": totals.get("income", {}), "expenditure": totals.get("expenditure", {})}
