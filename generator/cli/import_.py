@@ -41,6 +41,7 @@ def import_command(workbooks: tuple[Path, ...], outdir: Path, profile: str, no_c
     except WorkbookError as exc:
         fail("无法导入工作簿：\n" + "\n".join(f"  {p}" for p in exc.problems), 2)
     target, unit_file, old = _existing(outdir)
+    before = _printed(outdir) if old is not None else None
     counts = ((old or {}).get("three_public") or {}).get("counts") if isinstance(old, dict) else None
     text = tables_yaml(assembled, counts if isinstance(counts, dict) else None,
                        dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
@@ -60,8 +61,13 @@ def import_command(workbooks: tuple[Path, ...], outdir: Path, profile: str, no_c
     rows = sum(len(t.get("rows", [])) for t in assembled.tables.values() if isinstance(t, dict))
     click.echo(f"已写出 {target}：{len(assembled.tables)} 张表，{rows} 行科目")
     if old is not None:
-        changed = changes(old, plain_tables(assembled))
-        click.echo(f"与原 {target.name} 相比：" + (f"{len(changed)} 处变化" if changed else "表格数据没有变化"))
+        after = _printed(outdir) if before is not None else None
+        if before is not None and after is not None:
+            changed = [f"  {key}：{before.get(key, '空')} → {after.get(key, '空')}"
+                       for key in sorted(set(before) | set(after), key=_order) if before.get(key) != after.get(key)]
+        else:
+            changed = changes(old, plain_tables(assembled))
+        click.echo(f"与原 {target.name} 相比，印出的表格" + (f"有 {len(changed)} 处变化：" if changed else "数据没有变化"))
         for line in changed:
             click.echo(line)
     for note in assembled.notes:
@@ -115,6 +121,18 @@ def _validate_tables(text: str, target: Path) -> None:
              ("" if lines else ""), 2)
 
 
+def _cells_of(finding) -> str:
+    """The workbook cells behind a finding, from the source comment on the YAML line it names."""
+    if not finding.file or not finding.line:
+        return ""
+    try:
+        line = Path(finding.file).read_text(encoding="utf-8").splitlines()[finding.line - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return ""
+    _, _, comment = line.partition("  # ")
+    return f"〔工作簿：{comment.strip()}〕" if comment and "!" in comment else ""
+
+
 def _check(outdir: Path) -> int:
     from ..checks import check
     from ..errors import InputError
@@ -132,7 +150,56 @@ def _check(outdir: Path) -> int:
         return 2
     errors = [f for f in findings if f.severity == "错误"]
     for finding in errors:
-        click.echo(f"校验错误：{finding}", err=True)
+        click.echo(f"校验错误：{finding}{_cells_of(finding)}", err=True)
     if errors:
         click.echo(f"共 {len(errors)} 个校验错误：请核对工作簿中的数字（见上），修正后重新导入。", err=True)
     return 1 if errors else 0
+
+
+COLUMN_NAMES = {"total": "合计", "fiscal": "财政拨款收入", "superior": "上级补助收入", "business": "事业收入",
+                "operating": "经营", "affiliated": "附属单位上缴收入", "other": "其他收入", "basic": "基本支出",
+                "project": "项目支出", "upper": "上缴上级支出", "subsidiary": "对附属单位补助支出",
+                "opening": "年初结转和结余", "income": "本年收入", "closing": "年末结转和结余"}
+TABLE_NAMES = {"income": "公开02表", "expenditure": "公开03表", "gpb": "公开05表", "gf": "公开07表", "soe": "公开08表"}
+
+
+def _printed(path: Path) -> dict[str, str] | None:
+    """Every figure 公开01–09表 print for the input at `path` (None when it cannot be computed), so a
+    re-import reports what changes in print, not how the YAML spells it."""
+    from ..facts.compute import compute
+    from ..input.load import load
+
+    try:
+        facts = compute(load(path).unit)
+    except Exception:  # noqa: BLE001 — an input that does not load yet: the YAML comparison is used instead
+        return None
+    out: dict[str, str] = {}
+    for name, label in TABLE_NAMES.items():
+        table = getattr(facts, name)
+        for line in [table.total] + table.lines:
+            for column, value in line.values.items():
+                if value:
+                    out[f"{label} {line.code or '合计'} {COLUMN_NAMES.get(column, column)}"] = f"{value:,.2f}"
+    for row, value in facts.t01.items():
+        if value:
+            out[f"公开01表 行{row}"] = f"{value:,.2f}"
+    for row, value in facts.t04_left.items():
+        if value:
+            out[f"公开04表 行{row}"] = f"{value:,.2f}"
+    for row, values in facts.t04_right.items():
+        for column, value in zip(("合计", "一般公共预算", "政府性基金", "国有资本经营"), values):
+            if value:
+                out[f"公开04表 行{row} {column}"] = f"{value:,.2f}"
+    for code, value in facts.basic.amounts.items():
+        if value:
+            out[f"公开06表 {code}"] = f"{value:,.2f}"
+    for label, figures in (("预算数", facts.three_public_budget), ("决算数", facts.three_public_actual)):
+        for key, value in vars(figures).items():
+            if value:
+                out[f"公开09表 {label} {key}"] = f"{value:,.2f}"
+    return out
+
+
+def _order(key: str) -> tuple:
+    parts = key.split()
+    return (parts[0], parts[1] if len(parts) > 1 else "", key)
