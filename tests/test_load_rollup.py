@@ -69,9 +69,11 @@ def test_wan_amount_with_three_decimals_is_rejected(tmp_path):
 
 
 def test_tolerance_grows_with_the_number_of_parts():
+    # |Σ n rounded parts − rounded total| < (n + 1) × 0.005: one part leaves no tail, ⌊n/2⌋ cents otherwise
+    assert rounding_tolerance(1) == D("0")
     assert rounding_tolerance(2) == D("0.01")
-    assert rounding_tolerance(3) == D("0.02")
-    assert rounding_tolerance(15) == D("0.08")
+    assert rounding_tolerance(3) == D("0.01")
+    assert rounding_tolerance(15) == D("0.07")
 
 
 def test_gbk_file_is_detected(tmp_path):

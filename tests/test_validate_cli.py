@@ -98,9 +98,9 @@ def yanzhou_with_one_cent_changed(tmp_path) -> Path:
 def test_changing_one_published_figure_makes_validate_exit_1(tmp_path):
     done = juesuan("validate", str(yanzhou_with_one_cent_changed(tmp_path)))
     assert done.returncode == 1
-    line, = [l for l in done.stdout.splitlines() if l.startswith("[错误]")]
-    assert "tables.yaml 第15行 tables.income.total.total" in line
-    assert "应为 336.89，实为 336.88，相差 0.01" in line
+    lines = [l for l in done.stdout.splitlines() if l.startswith("[错误]")]
+    assert all("tables.yaml 第15行 tables.income.total.total" in line for line in lines)
+    assert any("应为 336.88，实为 336.89，相差 0.01" in line and "超出尾数误差" in line for line in lines)
 
 
 def test_final_build_refuses_an_error_and_draft_build_reports_it(tmp_path):

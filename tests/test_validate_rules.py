@@ -61,7 +61,9 @@ def _both(*edits):
 PERF = "performance.projects.0"
 CASES = [
     # (id, edit, rule, severity, path fragment)
-    ("tail", _add_row("gpb", code="201", basic=80.01), "tail", "警告", "tables.gpb.rows.4.basic"),
+    # three rounded classes (80 + 12 + 8) may leave a one-cent tail; one part (201 = 2010301 alone) may not
+    ("tail", _set("tables.gpb.total", {"basic": 100.01}), "tail", "警告", "tables.gpb.total.basic"),
+    ("one-part-no-tail", _add_row("gpb", code="201", basic=80.01), "rollup", "错误", "tables.gpb.rows.4.basic"),
     ("rollup", _add_row("gpb", code="201", basic=85), "rollup", "错误", "tables.gpb.rows.4.basic"),
     ("3public-total", _set("tables.three_public.budget.total", 11), "rollup", "错误", "three_public.budget.total"),
     ("3public-vehicle", _set("tables.three_public.actual.vehicle_total", 5), "rollup", "错误", "actual.vehicle_total"),
@@ -92,15 +94,20 @@ CASES = [
                               _add_row("soe", code="2010301", basic=4)), "I04.8", "错误", "summary.fiscal_income.soe"),
     ("I04.7", _both(_set("tables.summary.fiscal_grand_total", 130), _set("tables.summary.fiscal_closing.gpb", 3)),
      "I04.7", "错误", "summary.fiscal_grand_total"),
-    ("I04.7-tail", _set("tables.summary.fiscal_grand_total", 130.01), "I04.7", "警告", "summary.fiscal_grand_total"),
+    # 公开04表 总计 over 本年收入 130.00 alone (no 年初结转): one figure, no 尾数误差
+    ("I04.7-one-part", _set("tables.summary.fiscal_grand_total", 130.01), "rollup", "错误", "summary.fiscal_grand_total"),
     ("X8", _both(_set("tables.summary.fiscal_opening.gpb", 2), _set("tables.summary.fiscal_closing.gpb", 2)),
      "X8", "错误", "summary.fiscal_opening"),
     ("I07.1", _row("gf", "2120899", closing=5), "I07.1", "错误", "tables.gf.rows.0.closing"),
     ("I07.1-overspent", _row("gf", "2120899", project=15), "I07.1", "错误", "tables.gf"),
     ("reception", _set("tables.three_public.counts.domestic_reception", 1.5), "three_public_reception", "错误",
      "counts.domestic_reception"),
-    ("reception-tail", _set("tables.three_public.counts.domestic_reception", 1.99), "three_public_reception", "警告",
+    ("reception-one-part", _set("tables.three_public.counts.domestic_reception", 1.99), "three_public_reception", "错误",
      "counts.domestic_reception"),
+    ("reception-tail", _both(_set("tables.three_public.counts.domestic_reception", 1.49),
+                             _set("tables.three_public.counts.abroad_reception", 0.50),
+                             _set("tables.three_public.counts.abroad_batches", 1)),
+     "three_public_reception", "警告", "counts.domestic_reception"),
     ("foreign", _set("tables.three_public.counts.foreign_affairs_reception", 3), "three_public_foreign", "错误",
      "counts.foreign_affairs_reception"),
     ("foreign-batches", _set("tables.three_public.counts.foreign_affairs_batches", 6), "three_public_foreign", "错误",
@@ -126,7 +133,7 @@ CASES = [
     ("X14", _both(_row("expenditure", "2010301", basic=79), _row("expenditure", "2080505", basic=13)),
      "X14", "错误", "tables.expenditure.rows.0.basic"),
     ("t02-t03", _both(_row("income", "2010301", fiscal=79), _row("income", "2010302", fiscal=21)),
-     "t02_t03_rows", "警告", "tables.income.rows.0.total"),
+     "t02_t03_rows", "错误", "tables.income.rows.0.total"),
     ("X16", _both(_row("income", "2120899", fiscal=9), _row("income", "2010301", fiscal=81)),
      "X16", "错误", "tables.gf.rows.0.income"),
     ("S1", _both(_set("tables.basic_detail.items.30231", 5), _set("tables.basic_detail.items.30201", 9)),

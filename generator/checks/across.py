@@ -114,7 +114,8 @@ def rows_t03_fiscal(r: Report) -> None:
 
 
 def rows_t02_t03(r: Report) -> None:
-    """Without any balances (行28/29/59/60 all 0) each code's 公开02表 收入 equals its 公开03表 支出 (tables.md §3.2)."""
+    """Without any balances (行28/29/59/60 all 0) each code's 公开02表 收入 equals its 公开03表 支出 (tables.md §3.2):
+    an 错误, since both are the same 元 amount rounded once."""
     t = r.facts.t01
     if any(t[row] for row in (28, 29, 59, 60)):
         return
@@ -123,8 +124,9 @@ def rows_t02_t03(r: Report) -> None:
     differing = [c for c in sorted(set(income) | set(spent)) if income.get(c, ZERO) != spent.get(c, ZERO)]
     for code in _deepest(differing):
         path = _row_path(r, "income", code) or _row_path(r, "expenditure", code) or "tables.income"
+        # no balance anywhere: each code's income is spent under that code, one 元 figure rounded once
         r.identity("t02_t03_rows", f"本单位没有结转结余，公开02表 {code} 本年收入应等于公开03表同一科目的本年支出",
-                   spent.get(code, ZERO), income.get(code, ZERO), f"{path}.total", 1, beyond=WARNING)
+                   spent.get(code, ZERO), income.get(code, ZERO), f"{path}.total", exact=True)
 
 
 def gf_income_rows(r: Report) -> None:

@@ -71,7 +71,7 @@ def settle(typed: Decimal | None, parts: list[Decimal], exact: Decimal, where: s
     shown_sum = sum(parts, ZERO)
     if typed is None:
         return cents(exact)
-    tolerance = rounding_tolerance(len(parts))
+    tolerance = rounding_tolerance(sum(1 for part in parts if part != 0))
     if typed == shown_sum:
         return typed
     if abs(typed - shown_sum) <= tolerance:

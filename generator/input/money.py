@@ -73,6 +73,8 @@ def non_negative(value: Decimal) -> Decimal:
 def rounding_tolerance(addends: int) -> Decimal:
     """How far a typed total may sit from the sum of its rounded parts (tables.md §1.4, 尾数误差).
 
-    Each of n independently rounded parts, and the total itself, carries at most half a cent of error.
+    Each of n non-zero parts and the total are rounded half up, each off by at most half a cent, and the
+    total's own error can never be −0.005: so |Σ parts − total| < (n + 1) × 0.005, i.e. at most ⌊n/2⌋ cents.
+    One part (a figure printed twice) leaves no tail at all; zeros are exact and are not counted.
     """
-    return max(CENT, (Decimal("0.005") * (addends + 1)).quantize(CENT, rounding="ROUND_DOWN"))
+    return CENT * (max(addends, 0) // 2)
