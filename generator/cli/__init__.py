@@ -21,6 +21,7 @@ LAZY = {
     "compare": ("generator.compare", "compare_command"),
     "import": ("generator.cli.import_", "import_command"),
     "export": ("generator.cli.export", "export_group"),
+    "new": ("generator.cli.new", "new_command"),
 }
 
 
