@@ -31,7 +31,10 @@ unit:
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), required=True, help="输入目录（写入 tables.yaml）")
 @click.option("--profile", default="shandong-2024", show_default=True, help="新建 unit.yaml 时使用的版式")
 @click.option("--no-check", is_flag=True, help="只导入，不做校验")
-def import_command(workbooks: tuple[Path, ...], outdir: Path, profile: str, no_check: bool) -> None:
+@click.option("--performance", "merge_performance", is_flag=True,
+              help="把工作簿中的项目支出绩效自评表合并进手写的 performance.yaml（其中的注释不保留）")
+def import_command(workbooks: tuple[Path, ...], outdir: Path, profile: str, no_check: bool,
+                   merge_performance: bool) -> None:
     """从部门决算软件导出的公开表工作簿（.xlsx/.xls，可多个）导入表格数据到 OUTDIR/tables.yaml。"""
     from ..input.workbook import WorkbookError, read_workbooks
     from ..input.workbook.emit import changes, plain_tables, tables_yaml
@@ -45,10 +48,17 @@ def import_command(workbooks: tuple[Path, ...], outdir: Path, profile: str, no_c
     counts = ((old or {}).get("three_public") or {}).get("counts") if isinstance(old, dict) else None
     text = tables_yaml(assembled, counts if isinstance(counts, dict) else None,
                        dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
-    _validate_tables(text, target)
+    if assembled.tables:
+        _validate_tables(text, target)
+    performance = _performance(assembled, outdir, merge_performance) if assembled.projects else None
     from ..outputs import write_atomically
 
     try:
+        if performance:
+            write_atomically(*performance)
+            click.echo(f"已写出 {performance[0]}：{len(assembled.projects)} 张项目支出绩效自评表")
+        if not assembled.tables:
+            sys.exit(0 if no_check else _check(outdir))
         write_atomically(target, text.encode("utf-8"))
         if unit_file is None:
             name = assembled.entity[0] if assembled.entity else "【待补充：单位名称】"
@@ -98,6 +108,42 @@ def _existing(outdir: Path) -> tuple[Path, Path | None, dict | None]:
              f"tables.yaml 后再导入。", 2)
     unit_file = source.nodes.get("unit", (None, None))[0]
     return holder, unit_file, data.get("tables") if isinstance(data.get("tables"), dict) else None
+
+
+def _performance(assembled, outdir: Path, merge: bool) -> tuple[Path, bytes] | None:
+    """(file, text) for the self-evaluation tables, or None when a hand-written performance file is to be
+    left alone (then say how to merge)."""
+    from pydantic import ValidationError
+
+    from ..errors import InputError
+    from ..input.load import read_tree
+    from ..input.model import Performance
+    from ..input.workbook.emit import PERFORMANCE_MARK, merged_projects, performance_yaml
+
+    holder, data, others = outdir / "performance.yaml", {}, {}
+    if outdir.is_dir() and any(p.suffix.lower() in (".yaml", ".yml", ".json") for p in outdir.iterdir()):
+        try:
+            tree, source = read_tree(outdir)
+        except InputError:
+            tree, source = {}, None
+        if source is not None and "performance" in source.nodes:
+            holder = source.nodes["performance"][0]
+            data = tree.get("performance") if isinstance(tree.get("performance"), dict) else {}
+            others = {k: tree[k] for k, (f, _) in source.nodes.items() if f == holder and k != "performance"}
+            written_by_import = PERFORMANCE_MARK in holder.read_text(encoding="utf-8", errors="replace")
+            if not written_by_import and not merge:
+                click.echo(f"提示：工作簿中有 {len(assembled.projects)} 张项目支出绩效自评表；{holder.name} 是手写的，"
+                           f"未改动。加 --performance 选项可把自评表合并进去（该文件中的注释不保留）。", err=True)
+                return None
+    data = {**data, "projects": merged_projects(data.get("projects") or [], assembled.projects)}
+    try:
+        Performance.model_validate(data)
+    except ValidationError as exc:
+        where = dict((i, w) for i, (_, w) in enumerate(assembled.projects))
+        messages = [f"  performance.{'.'.join(map(str, e['loc']))}：{e['msg']}" for e in exc.errors(include_url=False)]
+        fail("项目支出绩效自评表不能使用（各表位置：" + "；".join(where.values()) + "）：\n" + "\n".join(messages[:20]), 2)
+    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    return holder, performance_yaml({"performance": data, **others}, assembled.projects, when).encode("utf-8")
 
 
 def _validate_tables(text: str, target: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from .assemble import Assembled, basic_detail, check_agreement, functional, label_of, three_public
 from .cells import WorkbookError, WorkbookProblem, formulas_without_values, read_sheets
 from .find import KINDS, Region, find_regions
+from .selfeval import find_projects, read_project
 from .summary import SummaryBuilder
 from .tables import Reading, read_basic_detail, read_functional, read_labelled, read_three_public
 
@@ -21,15 +22,19 @@ def read_workbooks(paths: list[Path], required: tuple[str, ...] = REQUIRED) -> A
     """Raises WorkbookError (exit 2) for an unusable workbook; figures that disagree are `notes`."""
     regions: list[Region] = []
     problems: list[WorkbookProblem] = []
+    projects: list[tuple[dict, str]] = []
     for path in paths:
         sheets = read_sheets(path)
         for cell in formulas_without_values(path):
             problems.append(WorkbookProblem(f"{path.name} {cell}", "公式没有保存计算结果；请在 Excel 中打开、"
                                                                     "重新计算并保存后再导入"))
         found = [region for sheet in sheets for region in find_regions(sheet)]
+        for sheet in sheets:
+            for start, stop in find_projects(sheet):
+                projects.append((read_project(sheet, start, stop, problems), f"{sheet.book} {sheet.ref(start, 0)}"))
         if not any(sheet.height for sheet in sheets):
             problems.append(WorkbookProblem(path.name, "工作簿是空的"))
-        elif not found:
+        elif not found and not projects:
             problems.append(WorkbookProblem(path.name, "没有找到任何公开表（按表名如“收入决算表”或“公开02表”字样识别）"))
         regions.extend(found)
     by_kind: dict[str, Region] = {}
@@ -41,14 +46,16 @@ def read_workbooks(paths: list[Path], required: tuple[str, ...] = REQUIRED) -> A
             continue
         by_kind[region.kind] = region
     missing = [k for k in required if k not in by_kind]
-    if missing and regions:
+    if missing and (regions or not projects):
         listing = "、".join(f"{label_of(k)} {KINDS[k][1][0]}" for k in missing)
         problems.append(WorkbookProblem("、".join(p.name for p in paths), f"缺少：{listing}"))
-    assembled = Assembled(sources=[p.name for p in paths])
+    assembled = Assembled(sources=[p.name for p in paths], projects=projects)
     check_agreement(list(by_kind.values()), assembled)
     problems.extend(assembled.problems)
     if problems:
         raise WorkbookError(problems)
+    if not by_kind:              # self-evaluation tables only
+        return assembled
     reading = Reading()
     parsed = {kind: read_functional(by_kind[kind], reading) for kind in FUNCTIONAL if kind in by_kind}
     detail = read_basic_detail(by_kind["basic_detail"], reading) if "basic_detail" in by_kind else None

@@ -55,6 +55,7 @@ class Assembled:
     entity: tuple[str, str] | None = None
     year: tuple[int, str] | None = None
     sources: list[str] = field(default_factory=list)
+    projects: list[tuple[dict, str]] = field(default_factory=list)   # 自评表: (project, where it starts)
 
 
 def printed(fig: Fig | None) -> Decimal:

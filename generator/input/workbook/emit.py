@@ -156,3 +156,29 @@ def changes(old: dict, new: dict) -> list[str]:
         elif before[key] != after[key]:
             out.append(f"  变更 {key}：{before[key]} → {after[key]}")
     return out
+
+
+PERFORMANCE_MARK = "由 juesuan import 从项目支出绩效自评表导入"
+
+
+def merged_projects(old: list, imported: list[tuple[dict, str]]) -> list:
+    """Imported projects replace the fields the tables hold of the same-named project (keeping what only the
+    YAML holds: publish_table, 综述, low-score notes …); new projects are appended in workbook order."""
+    merged = [dict(p) for p in old if isinstance(p, dict)]
+    by_name = {p.get("name"): p for p in merged}
+    for project, _ in imported:
+        if project.get("name") in by_name:
+            by_name[project["name"]].update(project)
+        else:
+            merged.append(dict(project))
+    return merged
+
+
+def performance_yaml(data: dict, imported: list[tuple[dict, str]], when: str) -> str:
+    import yaml
+
+    lines = [f"# 预算绩效：{PERFORMANCE_MARK}（{when}）。重新导入会更新各项目自评表的内容；",
+             "# 项目与其在工作簿中的位置："]
+    lines += [f"#   {project.get('name', '')}：{where}" for project, where in imported]
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=False)
+    return "\n".join(lines) + "\n" + body

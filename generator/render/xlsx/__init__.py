@@ -30,7 +30,9 @@ def workbook_bytes(html: str) -> bytes:
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
-    for block in root.xpath('//section[contains(concat(" ", normalize-space(@class), " "), " table-block ")]'):
+    blocks = root.xpath('//*[contains(concat(" ", normalize-space(@class), " "), " table-block ") or '
+                        'contains(concat(" ", normalize-space(@class), " "), " project-table ")]')
+    for block in blocks:
         table = block.find(".//table")
         if table is None:
             continue
@@ -53,9 +55,10 @@ def _first(block, cls: str):
 
 def _sheet_name(label: str, title: str, used: set[str]) -> str:
     base = re.sub(r"[\[\]:*?/\\]", "", label or title)[:31] or "表"
-    name, n = base, 2
+    numbered = base == "自评表"          # one sheet per project: 自评表1, 自评表2 …
+    name, n = (f"{base}1" if numbered else base), 2
     while name in used:
-        name = f"{base[:28]}({n})"
+        name = f"{base}{n}" if numbered else f"{base[:28]}({n})"
         n += 1
     used.add(name)
     return name
@@ -99,11 +102,13 @@ def _amount(text: str) -> Decimal | None:
 
 
 def _sheet(book: Workbook, block, table, used: set[str]) -> None:
-    title = _text(_first(block, "table-title"))
+    heading = _first(block, "table-title")
+    title = _text(heading if heading is not None else _first(block, "project-title"))
     label = _text(_first(block, "table-label"))
+    project = "project-table" in (block.get("class") or "")
     meta = _first(block, "table-meta")
     notes = [_text(p) for p in block.xpath('.//p[contains(@class, "table-note")]')]
-    sheet = book.create_sheet(_sheet_name(label, title, used))
+    sheet = book.create_sheet(_sheet_name(label or ("自评表" if project else ""), title, used))
     placed, head, width = _grid(table)
     width = max(width, 3)
     separators = any("," in _text(cell) for line in placed for *_, cell in line if "num" in (cell.get("class") or ""))
@@ -174,7 +179,8 @@ def _sheet(book: Workbook, block, table, used: set[str]) -> None:
     sheet.freeze_panes = sheet.cell(top + head, 1)
     setup = sheet.page_setup
     setup.paperSize = sheet.PAPERSIZE_A4
-    setup.orientation = "landscape" if "landscape" in (block.get("class") or "").split() else "portrait"
+    setup.orientation = "landscape" if project or "landscape" in (block.get("class") or "").split() \
+        else "portrait"
     setup.fitToWidth, setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{top}:{top + head - 1}" if head else None
