@@ -153,6 +153,8 @@ def _sheet(book: Workbook, block, table, used: set[str]) -> None:
             else:
                 cell.value = text or None
                 cell.number_format = "@"
+                if text.startswith("="):
+                    cell.data_type = "s"          # printed text such as “=100%”, never a formula
                 bold = "total" in (element.getparent().get("class") or "") or "group" in classes
                 cell.font = Font(name=FONT, size=10, bold=bold)
                 centre = "label" in classes and text in ("合计", "总计") or "row-no" in classes
