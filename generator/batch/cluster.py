@@ -1,0 +1,95 @@
+"""The batch on dask.distributed: the same unit builds as the local pool, on the workers of a Dask cluster
+(`--scheduler tcp://HOST:8786`) or of a LocalCluster of `jobs` single-threaded worker processes.
+
+Inputs reach workers by path: every worker must see each unit (and any profile directory outside the package)
+at the same absolute path as the machine that runs `juesuan build` — a shared folder mounted alike everywhere.
+Outputs come back as bytes in the task's result, and this process writes them into OUTDIR, atomically; so
+OUTDIR need not be shared, and a worker that dies leaves no file behind.
+
+A unit that passes the time limit ends its worker process (its nanny starts a fresh one); a unit whose worker
+died is tried once more, as in the pool; on a LocalCluster the scheduler gives up on such a task at once
+(allowed-failures 0) so that the retry is ours, the same as the pool's.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from typing import Iterator
+
+from . import work
+from .pool import ATTEMPTS, lost
+
+
+def _give_up() -> None:
+    os._exit(71)    # the unit hangs: only ending the process stops it; the nanny starts a fresh worker
+
+
+def remote_build(task: dict, timeout: float) -> dict:
+    """Runs on a Dask worker: the unit's build, ended with its process if it passes `timeout`."""
+    work.warm()
+    timer = threading.Timer(timeout, _give_up)
+    timer.daemon = True
+    timer.start()
+    try:
+        return work.build_unit(task)
+    finally:
+        timer.cancel()
+
+
+class DaskExecutor:
+    def __init__(self, jobs: int, timeout: float, scheduler: str | None):
+        self.jobs, self.timeout, self.scheduler = max(1, jobs), timeout, scheduler
+        self.cluster = self.client = None
+
+    def __enter__(self):
+        import dask
+        from distributed import Client, LocalCluster
+
+        work.quiet_environment()            # LocalCluster workers inherit it; remote ones: see docs/batch.md
+        if self.scheduler:
+            self.client = Client(self.scheduler, timeout="30s")
+        else:
+            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                            host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+        self.client.run(work.warm)          # every worker imports WeasyPrint and matplotlib before the first unit
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def run(self, tasks: list[dict]) -> Iterator[tuple[dict, dict]]:
+        from distributed import as_completed
+
+        owner: dict = {}
+
+        def submit(task: dict):
+            future = self.client.submit(remote_build, task, self.timeout, pure=False,
+                                        key=f"juesuan-{uuid.uuid4().hex}")
+            owner[future.key] = task
+            return future
+
+        for task in tasks:
+            task.setdefault("attempt", 1)
+        pending = as_completed([submit(task) for task in tasks])
+        for future in pending:
+            task = owner.pop(future.key)
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 — KilledWorker, a lost connection: this unit only
+                why = f"生成进程异常退出或超过时限（{self.timeout:g} 秒）（{type(exc).__name__}）"
+                if task["attempt"] < ATTEMPTS:
+                    task["attempt"] += 1
+                    task.setdefault("retried_because", why)
+                    pending.add(submit(task))
+                    continue
+                outcome = lost(task, why)
+            finally:
+                future.release()
+            yield task, outcome
