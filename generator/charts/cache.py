@@ -1,7 +1,8 @@
 """Drawn charts kept as plain JSON files, keyed by what the drawing is a pure function of: the plan (figures,
 `charts:` and `number_format:` settings), this package's code, matplotlib's version and the chart font's
-file. A rebuild with the same figures skips matplotlib; a kept file that cannot be read, parsed or verified
-is drawn again and replaced. The cache is a convenience: one that cannot be written only costs time.
+file. A rebuild with the same figures skips matplotlib. Entries follow generator/cache.py's rules: written
+atomically with a checksum, verified when read, drawn again and replaced when damaged or irregular; a cache
+that cannot be written only costs time.
 """
 from __future__ import annotations
 
@@ -14,14 +15,10 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ..cache import cache_root
+from ..cache import cache_dir, read_entry, sweep_temp, write_entry
 from .plan import Chart, ChartPlan
 
 _KEEP = 400                  # drawings kept (~250 KB each): a province's batch; older ones are deleted
-
-
-def _folder() -> Path:
-    return cache_root() / "charts"
 
 
 @lru_cache(maxsize=1)
@@ -80,34 +77,35 @@ def _decode(data: bytes, key: str) -> dict[str, Chart] | None:
 
 
 def recall(key: str) -> dict[str, Chart] | None:
-    """The drawing kept under `key`, or None (absent, damaged, not a regular file)."""
-    path = _folder() / f"{key}.json"
-    try:
-        if not path.is_file() or path.is_symlink() or path.stat().st_size > 64 << 20:
-            return None
-        charts = _decode(path.read_bytes(), key)
-        if charts is not None:
-            os.utime(path)                                  # recently used: pruned last
-        return charts
-    except OSError:
+    """The drawing kept under `key`, or None (absent; a damaged or irregular entry is removed)."""
+    folder = cache_dir("charts")
+    if folder is None:
         return None
+    path = folder / f"{key}.json"
+    data = read_entry(path)
+    charts = None if data is None else _decode(data, key)
+    if charts is not None:
+        try:
+            os.utime(path)                                  # recently used: pruned last
+        except OSError:
+            pass
+    return charts
 
 
 def keep(key: str, charts: dict[str, Chart]) -> None:
-    folder = _folder()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{key}.{os.getpid()}.tmp"
-        tmp.write_bytes(_encode(charts, key))
-        os.replace(tmp, folder / f"{key}.json")
-        _prune(folder)
-    except OSError:
+    folder = cache_dir("charts")
+    if folder is None or not write_entry(folder / f"{key}.json", _encode(charts, key)):
         return
+    sweep_temp(folder)
+    _prune(folder)
 
 
 def _prune(folder: Path) -> None:
-    files = [p for p in folder.glob("*.json") if p.is_file()]
-    if len(files) > _KEEP:
-        files.sort(key=lambda p: p.stat().st_mtime)
-        for old in files[:len(files) - _KEEP]:
-            old.unlink(missing_ok=True)
+    try:
+        files = [p for p in folder.glob("*.json") if p.is_file()]
+        if len(files) > _KEEP:
+            files.sort(key=lambda p: p.stat().st_mtime)
+            for old in files[:len(files) - _KEEP]:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return

@@ -12,15 +12,15 @@ from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .. import catalogue
 from ..profile import numfmt
 from ..facts.compute import CLASS_CODES, Facts
-from ..cache import cache_root
 from .markdown import to_html
+from .sandbox import bounded_environment, guard_filters
 from ..input.money import ZERO
 from ..facts.narrative import Narrative
 from ..profile import Profile, ProfileError, fill
@@ -113,20 +113,9 @@ def attachment_items(profile: Profile, facts: Facts, narrative: Narrative, docum
     return items
 
 
-def _bytecode_cache() -> FileSystemBytecodeCache | None:
-    """Compiled templates, keyed by source checksum (compiling them costs ~0.15 s per build)."""
-    folder = cache_root() / "jinja"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(folder))
-
-
 def environment(profile: Profile) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(loader=FileSystemLoader(profile.template_dirs()), autoescape=True,
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                               keep_trailing_newline=False, bytecode_cache=_bytecode_cache())
+    env = bounded_environment(profile, autoescape=True, undefined=StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=False)
     fmt = profile.settings.get("number_format", {})
     env.filters.update({
         "cell": lambda v: numfmt.table_cell(v, fmt),
@@ -138,6 +127,7 @@ def environment(profile: Profile) -> SandboxedEnvironment:
         "economic_name": catalogue.economic_name,
         "exact": numfmt.exact,
     })
+    guard_filters(env)
     return env
 
 
