@@ -135,3 +135,12 @@ def test_numbers_not_placed_are_listed(workbooks, tmp_path):
     result = import_into(tmp_path / "out", path)
     assert result.exit_code == 0
     assert f"02 收入决算表!C{ws.max_row}（5.5）：该行没有科目编码" in result.output
+
+
+def test_format_is_told_by_content_not_by_suffix(workbooks, tmp_path):
+    """Reporting software often names an .xlsx “.xls” (and the reverse); the workbook still opens."""
+    renamed = tmp_path / "公开表.xls"
+    renamed.write_bytes(workbooks[("shanxi-2024", "sheets")].read_bytes())
+    result = import_into(tmp_path / "out", renamed)
+    assert result.exit_code == 0, result.output
+    assert '"2019999"' in (tmp_path / "out" / "tables.yaml").read_text(encoding="utf-8")

@@ -227,7 +227,8 @@ def _load_prior(loaded: Loaded) -> Loaded:
     if target == loaded.source.root.resolve():
         raise InputError([Problem(file, "上年输入不能指向本年输入自身", line, "prior.path")])
     try:
-        prior = load(target, follow_prior=False)
+        prior = _workbook_prior(target, loaded) if target.suffix.lower() in WORKBOOK_SUFFIXES else \
+            load(target, follow_prior=False)
     except InputError as exc:
         head = Problem(file, f"上年输入 {target} 无法使用：", line, "prior.path")
         raise InputError([head, *exc.problems]) from None
@@ -235,6 +236,26 @@ def _load_prior(loaded: Loaded) -> Loaded:
         raise InputError([Problem(file, f"上年输入的年度为 {prior.unit.unit.year}，应为 "
                                         f"{loaded.unit.unit.year - 1}", line, "prior.path")])
     return prior
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+def _workbook_prior(target: Path, loaded: Loaded) -> Loaded:
+    """Last year's 公开表 workbook as last year's input (juesuan import reads it the same way)."""
+    from .workbook import WorkbookError, as_input
+
+    this = loaded.unit.unit
+    unit = {"name": this.name, "scope": this.scope, "kind": this.kind, "level": this.level,
+            "year": this.year - 1, "profile": this.profile}
+    try:
+        data = as_input(target, unit)
+        return Loaded(unit=UnitYear.model_validate(data, context={"amount_unit": "万元"}), source=Source(root=target))
+    except WorkbookError as exc:
+        raise InputError([Problem(p.where, p.message) for p in exc.problems]) from None
+    except ValidationError as exc:
+        raise InputError([Problem(str(target), f"{'.'.join(map(str, e['loc']))}：{e['msg']}")
+                          for e in exc.errors(include_url=False)]) from None
 
 
 _MESSAGES = {

@@ -124,3 +124,16 @@ def _class_totals(table) -> dict:
 
 def _defaults(totals: dict) -> dict:
     return {"income": totals.get("income", {}), "expenditure": totals.get("expenditure", {})}
+
+
+def as_input(path: Path, unit: dict) -> dict:
+    """A 公开表 workbook as an input's data (`unit` completed with the workbook's name and year), for
+    `prior.path` naming last year's workbook; raises WorkbookError."""
+    from .emit import plain_tables
+
+    assembled = read_workbooks([path])
+    if assembled.year:
+        unit = {**unit, "year": assembled.year[0]}
+    if assembled.entity:
+        unit = {**unit, "name": assembled.entity[0]}
+    return {"unit": unit, "tables": plain_tables(assembled)}

@@ -7,6 +7,7 @@ must then be a whole number of fen; nothing goes through float arithmetic.
 """
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from openpyxl.utils import get_column_letter
 
 CENT = Decimal("0.01")
 YUAN_PER_WAN = Decimal(10000)
+MAX_BYTES = 100 * 2 ** 20
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 BLANK_MARKS = {"-", "—", "——", "———", "－", "/", "--", "─", "―", "－－"}
 
 
@@ -87,11 +90,21 @@ def read_sheets(path: Path) -> list[Sheet]:
 
     where = path.name
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        if path.stat().st_size > MAX_BYTES:
+            raise WorkbookError([WorkbookProblem(where, f"文件过大（超过 {MAX_BYTES // 2 ** 20} MB），不像公开表工作簿")])
+        # from the bytes, so the format is told by content: a .xls that is really .xlsx (common) still opens
+        data = path.read_bytes()
+        if data[:8] == OLE_MAGIC and "EncryptionInfo".encode("utf-16-le") in data:
+            raise calamine.PasswordError("encrypted OOXML package")   # an .xlsx with a password to open
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
         raise WorkbookError([WorkbookProblem(where, "工作簿设有打开密码，请在 Excel 中取消密码后另存再导入")]) from None
+    except WorkbookError:
+        raise
     except FileNotFoundError:
         raise WorkbookError([WorkbookProblem(where, "文件不存在")]) from None
+    except IsADirectoryError:
+        raise WorkbookError([WorkbookProblem(where, "是目录，不是工作簿文件")]) from None
     except OSError as exc:
         raise WorkbookError([WorkbookProblem(where, f"无法读取文件（{exc.strerror or exc}）")]) from None
     except Exception as exc:  # noqa: BLE001 — calamine raises its own and plain errors for foreign files
