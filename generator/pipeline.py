@@ -66,6 +66,7 @@ def profile_for(loaded: Loaded, override: str | None) -> Profile:
 def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | None = None,
         final: bool = False, timings: Timings | None = None) -> Result:
     """Build one unit-year into the requested formats (bytes in memory; outputs.py writes them)."""
+    from . import catalogue
     from .charts import draw_charts, plan_charts
     from .checks import check
     from .compose.document import compose
@@ -77,6 +78,7 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
     with timings.stage("load"):
         loaded = load(path)
         chosen = profile_for(loaded, profile)
+        catalogue.activate(loaded.unit, chosen)   # the year's 科目 edition with the profile's and input's changes
     with timings.stage("compute"):
         facts = compute(loaded.unit, loaded.prior.unit if loaded.prior else None)
         story = narrate(facts, chosen.settings)

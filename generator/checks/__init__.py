@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import decimal
 
+from .. import catalogue
 from .rules import CHECKS
 from .base import Finding, Report
 from ..facts.compute import Facts
@@ -27,8 +28,22 @@ def _profile_of(loaded: Loaded):
 def check(loaded: Loaded, facts: Facts, profile=None) -> list[Finding]:
     """Run every rule; `profile` (the one the build uses) enables the profile-dependent rules."""
     report = Report(loaded, facts, profile if profile is not None else _profile_of(loaded))
+    catalogue.activate(loaded.unit, report.profile)     # the year's edition with the profile's and input's changes
     with decimal.localcontext() as context:   # absurd typed scores must not raise inside a check
         context.traps[decimal.Overflow] = context.traps[decimal.InvalidOperation] = False
         for rule in CHECKS:
             rule(report)
-    return report.findings
+    return _once(report.findings)
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Each problem listed once: the same rule, message and field reported twice (two tables, two columns
+    reaching one typed cell) is one finding."""
+    seen: set[tuple] = set()
+    out = []
+    for f in findings:
+        key = (f.severity, f.rule, f.message, f.path, f.expected, f.actual)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

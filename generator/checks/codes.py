@@ -26,25 +26,20 @@ def discrepancies(r: Report) -> None:
 
 
 def functional_codes(r: Report) -> None:
-    """Every row's 类 must be a class (else it cannot reach 公开01/04表); unknown 款 print as placeholders."""
+    """Every row's 类 must be a class (else it cannot reach 公开01/04表); a 类 row needs 项 under it."""
     seen: set = set()
     for label, key in FUNCTIONAL:
         rows = getattr(r.data.tables, key).rows
         codes = {row.code for row in rows}
         for index, row in enumerate(rows):
             path = f"tables.{key}.rows.{index}.code"
-            lei, kuan = row.code[:3], row.code[:5]
-            if catalogue.functional(lei) is None:
+            lei = row.code[:3]
+            if lei not in CLASS_CODES and catalogue.functional(lei) is None:
                 if (lei, label) not in seen:
                     r.add(ERROR, "code_parent", f"{label}：科目编码 {row.code} 的前三位 {lei} 不是支出功能分类的类，"
                           "请核对编码", path)
                     seen.add((lei, label))
                 continue
-            if len(row.code) == 7 and catalogue.functional(kuan) is None and kuan not in codes and kuan not in seen:
-                seen.add(kuan)
-                r.add(WARNING, "code_parent", f"科目 {row.code} 所属的款 {kuan} 不在科目目录中，款级行的名称将印作"
-                      f"“{catalogue.functional_name(kuan)}”；请核对编码，或增加一行 {{code: \"{kuan}\", name: 款名称}}",
-                      path)
             if len(row.code) == 3 and not any(len(c) == 7 and c.startswith(row.code) for c in codes):
                 r.add(ERROR, "code_orphan", f"{label} 类 {row.code} 没有下属的项", path)
 
@@ -110,21 +105,75 @@ def basic_detail_profile(r: Report) -> None:
                   f"但科目 {code}（{name}）有金额 {money(amount)}万元", path, None, money(amount))
 
 
-def catalogue_findings(r: Report) -> None:
-    """Codes the 2024 catalogue does not know, and 项 whose 名词解释 has no explanation to print."""
-    out: dict[str, tuple] = {}
-    overrides = r.data.glossary.codes
+def _typed_codes(r: Report):
+    """(label, code, field path) of every functional code the input types, tables first."""
     for label, key in FUNCTIONAL:
         for index, row in enumerate(getattr(r.data.tables, key).rows):
-            entry = catalogue.functional(row.code)
-            path = f"tables.{key}.rows.{index}.code"
-            if entry is None:
-                if catalogue.functional(row.code[:3]) is not None:
-                    message = (f"{label}：科目编码 {row.code} 不在 2024 年支出功能分类目录中，请核对编码；"
-                               "科目名称将取自输入")
-                    out.setdefault(message, ("catalogue", message, path))
-            elif len(row.code) == 7 and not entry.get("explanation") and row.code not in overrides:
-                message = f"名词解释缺少科目 {row.code}（{entry['name']}）的说明，可在输入的 glossary.codes 中填写"
-                out.setdefault(message, ("glossary", message, path))
-    for rule, message, path in out.values():
-        r.add(WARNING, rule, message, path)
+            yield label, row.code, f"tables.{key}.rows.{index}.code"
+    b = r.data.budget
+    for field in ("gpb_items", "gf_items", "soe_items", "gpb_classes"):
+        for code in getattr(b, field):
+            yield "年初预算", code, f"budget.{field}.{code}"
+    for code in r.data.prior.gpb_classes:
+        yield "上年数", code, f"prior.gpb_classes.{code}"
+    for code in r.data.glossary.codes:
+        yield "名词解释", code, f"glossary.codes.{code}"
+
+
+def catalogue_findings(r: Report) -> None:
+    """Codes (and their 款/类) the year's catalogue does not know are 错误: they would print as placeholders;
+    a 项 whose 名词解释 has no explanation is a 警告. Change entries that could not apply are 错误."""
+    cat = catalogue.current()
+    year = r.data.unit.year
+    edition = f"{cat.year}年版" if cat.year == year else f"最接近的{cat.year}年版"
+    for where, message in cat.problems:
+        head, _, rest = where.partition(" ")
+        path = f"catalogue.{rest}" if head == "catalogue" and rest else ("catalogue" if head == "catalogue" else "")
+        r.add(ERROR, "catalogue", f"科目目录增补（{'输入的 catalogue' if head == 'catalogue' else head}）：{message}", path)
+    reported: set[str] = set()
+    for label, code, path in _typed_codes(r):
+        if code[:3] not in CLASS_CODES and cat.functional(code[:3]) is None:
+            continue   # not an expenditure class at all: code_parent
+        for level in (code[:3], code[:5], code)[: {3: 1, 5: 2}.get(len(code), 3)]:
+            if cat.functional(level) is None and level not in reported:
+                reported.add(level)
+                what = "" if level == code else f"（{code} 所属的{'款' if len(level) == 5 else '类'}）"
+                r.add(ERROR, "catalogue", f"{label}：科目编码 {level}{what} 不在 {year} 年政府收支分类科目（{edition}）中，"
+                      "会印作“（未收录科目…）”；请核对编码，或在输入的 catalogue.added 中增补（见 generator/catalogue/README.md）",
+                      path)
+    overrides = r.data.glossary.codes
+    explained: set[str] = set()
+    for label, key in FUNCTIONAL:
+        for index, row in enumerate(getattr(r.data.tables, key).rows):
+            entry = cat.functional(row.code)
+            if entry and len(row.code) == 7 and not entry.get("explanation") and row.code not in overrides \
+                    and row.code not in explained:
+                explained.add(row.code)
+                r.add(WARNING, "glossary", f"名词解释缺少科目 {row.code}（{entry['name']}）的说明，可在输入的 glossary.codes "
+                      "或 catalogue.explanations 中填写", f"tables.{key}.rows.{index}.code")
+
+
+def _plain(name: str) -> str:
+    return "".join(name.replace("(", "（").replace(")", "）").split())
+
+
+def code_names(r: Report) -> None:
+    """One code, one name: a name typed in two tables differently, or unlike the year's catalogue, is an 错误
+    (the publication would print both); a local name belongs in the catalogue changes (catalogue.names)."""
+    cat = catalogue.current()
+    first: dict[str, tuple[str, str, str]] = {}
+    for label, key in FUNCTIONAL:
+        for index, row in enumerate(getattr(r.data.tables, key).rows):
+            if not row.name:
+                continue
+            path = f"tables.{key}.rows.{index}.name"
+            seen = first.setdefault(row.code, (label, row.name, path))
+            if seen[2] != path and _plain(seen[1]) != _plain(row.name):
+                r.add(ERROR, "code_name", f"科目 {row.code} 在{seen[0]}中名为“{seen[1]}”，在{label}中名为“{row.name}”；"
+                      "同一科目只能有一个名称", path, seen[1], row.name)
+    for code, (label, name, path) in first.items():
+        entry = cat.functional(code)
+        if entry and entry.get("name") and _plain(entry["name"]) != _plain(name):
+            r.add(ERROR, "code_name", f"{label}：科目 {code} 填写的名称“{name}”与 {r.data.unit.year} 年科目目录的名称"
+                  f"“{entry['name']}”不同；请核对编码与名称，或在输入的 catalogue.names 中写明本地名称", path,
+                  entry["name"], name)

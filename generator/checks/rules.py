@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from . import across
 from . import codes
+from . import inputs
+from . import keys
 from . import narrative
 from . import performance
 from . import text
 from . import within
 
 CHECKS = (
+    inputs.table_data, keys.unknown_keys,
     codes.discrepancies, codes.functional_codes, codes.classes_in_summary, codes.economic_codes,
-    codes.basic_detail_profile, codes.catalogue_findings,
+    codes.basic_detail_profile, codes.catalogue_findings, codes.code_names,
     within.summary_totals, within.fiscal_balances, within.gf_closing, within.three_public, within.vehicles,
     within.procurement,
     across.fiscal_income, across.basic_detail, across.gf_summary, across.fiscal_split, across.rows_t03_fiscal,
@@ -31,12 +34,15 @@ RULES = {
     "rollup": "所填的类/款/合计/小计与分项之和相差超出尾数误差（I02–I06、I09、I10 的行内与汇总关系）",
     "code_duplicate": "同一张表中科目编码重复",
     "code_orphan": "所填的类或款没有下属的项",
-    "code_parent": "科目编码的类不是支出功能分类的类（错误）；所属的款不在目录中（警告）",
+    "code_parent": "科目编码的前三位不是支出功能分类的类",
     "code_level": "年初预算按项/按类填写的编码位数不对",
     "X5": "公开03/05表及基金、国资表的类不在公开01/04表的 26 个类行中，金额会从总表中消失",
     "economic_code": "公开06表科目的前三位不是基本支出的经济分类类",
     "t06_profile": "公开06表有金额的科目不在版式的科目清单中（会被漏印）或属于印作“———”的类",
-    "catalogue": "科目编码不在 2024 年支出功能分类目录中（警告）",
+    "catalogue": "科目编码（或其所属的款、类）不在决算年度的支出功能分类科目中，或目录增补无法使用",
+    "code_name": "同一科目在不同表中名称不同，或所填名称与决算年度科目目录不同（本地名称写在 catalogue.names）",
+    "table_data": "输入中没有决算表数据，或公开02/03/05表没有科目行而总计不为 0（表格文件改了名？）",
+    "unknown_key": "reasons、texts、wording、checked 中没有句子使用的键（附最接近的键）",
     "glossary": "名词解释缺少某个项的说明（警告）",
     # within tables
     "X1": "所填公开01表本年收入合计（行27）= 公开02表合计",
@@ -57,7 +63,7 @@ RULES = {
     "X11": "政府性基金表合计的年初、本年收入、年末 = 公开04表政府性基金列",
     "X13": "公开03表合计基本/项目支出 = 公开05表 + 基金表 + 国资表（有非财政拨款资金时只要求不小于）",
     "X14": "公开03表每个科目 = 三张财政拨款表同一科目之和（有非财政拨款资金时只要求不小于），报告不符的科目",
-    "t02_t03_rows": "没有结转结余时，公开02表每个科目的收入 = 公开03表同一科目的支出（警告）",
+    "t02_t03_rows": "没有结转结余时，公开02表每个科目的收入 = 公开03表同一科目的支出（同一个数，完全相等）",
     "X16": "政府性基金表某科目的本年收入不大于公开02表该科目的财政拨款收入",
     "S1": "“三公”决算数不小于公开06表对应科目（警告）",
     # narrative inputs

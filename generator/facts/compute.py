@@ -81,10 +81,6 @@ class Facts:
         return self.data.unit.table_scope or self.data.unit.scope
 
 
-def _names(code: str) -> str:
-    return catalogue.functional_name(code)
-
-
 def _three_public(amounts: ThreePublicAmounts, label: str, path: str, found: list) -> ThreePublicFigures:
     vehicle_exact = amounts.vehicle_purchase + amounts.vehicle_running
     vehicle = settle(amounts.vehicle_total, [cents(amounts.vehicle_purchase), cents(amounts.vehicle_running)],
@@ -136,6 +132,7 @@ def prior_from(last: "Facts") -> Prior:
 def compute(data: UnitYear, last_year: UnitYear | None = None) -> Facts:
     t = data.tables
     found: list[Discrepancy] = []
+    _names = catalogue.for_unit(data).functional_name    # the publication year's edition
     income = rollup(t.income.rows, t.income.total, INCOME_COLUMNS, "公开02表", "tables.income", _names,
                     {"total": (INCOME_COLUMNS[1:], 1)}, {**HEADERS, "total": "本年收入合计"})
     expenditure = rollup(t.expenditure.rows, t.expenditure.total, EXPENDITURE_COLUMNS, "公开03表",

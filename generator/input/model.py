@@ -396,6 +396,20 @@ class Glossary(Strict):
     codes: dict[FunctionalCode, str] = Field(default_factory=dict, description="覆盖科目解释")
 
 
+class CatalogueEntry(Strict):
+    name: str = Field(min_length=1, max_length=200, description="科目名称")
+    explanation: str | None = Field(None, max_length=5000, description="名词解释中的科目说明")
+
+
+class CatalogueChanges(Strict):
+    """This unit-year's changes to its year's 支出功能分类 catalogue (generator/catalogue/README.md)."""
+    names: dict[FunctionalCode, str] = Field(default_factory=dict, description="改名：科目编码 → 本年名称")
+    explanations: dict[FunctionalCode, str] = Field(default_factory=dict, description="改写科目说明")
+    added: dict[FunctionalCode, CatalogueEntry] = Field(default_factory=dict,
+                                                        description="目录中没有的科目（地方增设等）：编码 → {name, explanation}")
+    removed: list[FunctionalCode] = Field(default_factory=list, description="本年目录中不存在的科目")
+
+
 # ---------------------------------------------------------------- the whole unit-year
 
 
@@ -414,6 +428,9 @@ class UnitYear(Strict):
     reasons: dict[str, str] = Field(default_factory=dict, description="按主题填写的原因说明（主要是…）")
     texts: dict[str, str] = Field(default_factory=dict, description="其他说明文字（开支内容、主要用于…）")
     wording: dict[str, str] = Field(default_factory=dict, description="覆盖版式中的措辞（按键名）")
+    checked: list[str] = Field(default_factory=list, max_length=1000,
+                               description="已人工核对其中金额、百分比的文字（如 reasons.total、texts.basic.public_list）")
+    catalogue: CatalogueChanges | None = Field(None, description="本年科目目录的增补与改名（按决算年度选目录）")
 
     @field_validator("reasons", "texts", "wording")
     @classmethod
