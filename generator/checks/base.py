@@ -63,8 +63,12 @@ class Report:
         return self.loaded.unit
 
     def add(self, severity: str, rule: str, message: str, path: str = "", expected: str | None = None,
-            actual: str | None = None, difference: str | None = None) -> None:
-        file, line = locate(self.loaded, path) if path else (str(self.loaded.source.root), None)
+            actual: str | None = None, difference: str | None = None, at: tuple | None = None) -> None:
+        """`at`: the location as a key tuple, for keys that contain dots (reasons.gpb.item.2010301)."""
+        if at is not None:
+            file, line = self.loaded.source.locate(at)
+        else:
+            file, line = locate(self.loaded, path) if path else (str(self.loaded.source.root), None)
         self.findings.append(Finding(severity, rule, message, path, file, line, expected, actual, difference))
 
     def amounts(self, severity: str, rule: str, message: str, path: str, expected: Decimal, actual: Decimal) -> None:

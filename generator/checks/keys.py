@@ -80,12 +80,17 @@ def unknown_keys(r: Report) -> None:
             prefix = next((p for p in prefixes if key.startswith(p) and key[len(p):].isdigit()), None)
             if prefix is not None:
                 r.add(ERROR, "unknown_key", f"{group} 中的“{key}”：{key[len(prefix):]} 不是本输入中有金额的科目，"
-                      f"这段{label}不会印出{_suggest(key, keys)}", f"{group}.{key}")
+                      f"这段{label}不会印出{_suggest(key, keys)}", f"{group}.{key}", at=(group, key))
             else:
                 r.add(ERROR, "unknown_key", f"{group} 中的键“{key}”没有句子使用，这段{label}不会印出"
-                      f"{_suggest(key, keys)}（可用的键见 docs/input-format.md）", f"{group}.{key}")
+                      f"{_suggest(key, keys)}（可用的键见 docs/input-format.md）", f"{group}.{key}", at=(group, key))
+    typed = {f"reasons.{k}" for k in r.data.reasons} | {f"texts.{k}" for k in r.data.texts}
+    for index, key in enumerate(r.data.checked):
+        if key not in typed:
+            r.add(ERROR, "unknown_key", f"checked 中的“{key}”不是输入中的一段原因或说明文字（应写作 reasons.<键> 或 "
+                  f"texts.<键>）{_suggest(key, typed)}", f"checked.{index}")
     words = (r.profile.settings.get("words") or {}) if isinstance(r.profile.settings.get("words"), dict) else {}
     for key in r.data.wording:
         if key not in words:
             r.add(ERROR, "unknown_key", f"wording 中的键“{key}”不是版式“{r.profile.name}”的措辞键，不会生效"
-                  f"{_suggest(key, words)}（措辞键见版式 profile.yaml 的 words:）", f"wording.{key}")
+                  f"{_suggest(key, words)}（措辞键见版式 profile.yaml 的 words:）", f"wording.{key}", at=("wording", key))
