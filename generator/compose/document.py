@@ -12,7 +12,7 @@ from pathlib import Path
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import pass_context, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -139,9 +139,14 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
     slots = _words(profile, facts)
     wording = _wording(profile, facts)
 
-    def words(key: str, **extra: Any) -> str:
-        """A profile wording string (or the input's override) with its {slots} filled."""
-        pattern = wording.get(key)
+    @pass_context
+    def words(context, key: str, **extra: Any) -> str:
+        """A wording string with its {slots} filled. Inside a 第三部分 section (the template variable
+        `section`), "<section>.<key>" is tried first, so a profile can word one section differently."""
+        section = context.get("section")
+        pattern = wording.get(f"{section}.{key}") if section else None
+        if pattern is None:
+            pattern = wording.get(key)
         if pattern is None:
             raise ProfileError(f"版式中缺少措辞“{key}”")
         return fill(pattern, **{**slots, **extra})
@@ -151,7 +156,9 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
     outline = build_outline(profile, facts, attachments)
     publish = unit.publish_date or _default_publish_date(unit.year)
     title = document_title(profile, facts)
-    context = {"u": unit, "f": facts, "n": narrative, "P": profile.settings, "S": unit.scope,
+    context = {"unit": unit, "facts": facts, "narrative": narrative, "settings": profile.settings,
+               # the one-letter names of earlier releases, for a province's own copied templates
+               "u": unit, "f": facts, "n": narrative, "P": profile.settings, "S": unit.scope,
                "TS": facts.table_scope, "outline": outline, "title": title,
                "cover_title": cover_title(profile, facts), "words": words,
                "fill": lambda pattern, **kw: fill(pattern, **{**slots, **kw}), "draft": draft,

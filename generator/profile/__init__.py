@@ -95,12 +95,15 @@ def builtin_profiles() -> dict[str, Path]:
     return found
 
 
-def _read_settings(path: Path) -> dict[str, Any]:
+def _read_settings(path: Path) -> tuple[dict[str, Any], Any]:
+    """(settings, YAML root node for line numbers) of one layer, checked against the schema."""
+    from . import schema
+
     file = path / "profile.yaml"
     if not file.is_file():
         raise ProfileError("缺少 profile.yaml", str(path))
     try:
-        data = yamlio.load_settings(file.read_text(encoding="utf-8"))
+        data, root = yamlio.load_with_nodes(file.read_text(encoding="utf-8"), yamlio.SettingsLoader)
     except yamlio.DuplicateKey as exc:
         raise ProfileError(f"键“{exc.key}”重复出现", str(file), exc.line) from None
     except yaml.MarkedYAMLError as exc:
@@ -110,10 +113,12 @@ def _read_settings(path: Path) -> dict[str, Any]:
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         raise ProfileError(f"无法读取（{type(exc).__name__}）", str(file)) from None
     if data is None:
-        return {}
+        return {}, None
     if not isinstance(data, dict):
         raise ProfileError("顶层应为“键: 值”的映射", str(file), 1)
-    return data
+    data = schema.migrate(data, str(file))
+    schema.validate_layer(data, str(file), lambda loc: yamlio.line_of(root, loc))
+    return data, root
 
 
 def _locate(ref: str, relative_to: Path | None) -> Path:
@@ -143,6 +148,7 @@ def resolve(ref: str, relative_to: str | None = None) -> Profile:
     base_path = builtin_profiles()["base"].resolve()
     layers: list[Layer] = []
     chain_settings: list[dict] = []
+    roots: list[Any] = []
     seen: list[Path] = []
     while True:
         path = path.resolve()
@@ -150,7 +156,8 @@ def resolve(ref: str, relative_to: str | None = None) -> Profile:
             names = " → ".join(p.name for p in [*seen, path])
             raise ProfileError(f"版式继承（extends）形成循环：{names}", str(path / "profile.yaml"))
         seen.append(path)
-        settings = _read_settings(path)
+        settings, root = _read_settings(path)
+        roots.append(root)
         layers.append(Layer(settings.get("name") or path.name, path))
         chain_settings.append(settings)
         parent = settings.get("extends")
@@ -165,7 +172,34 @@ def resolve(ref: str, relative_to: str | None = None) -> Profile:
     for settings in reversed(chain_settings):
         merged = merge(merged, {k: v for k, v in settings.items() if k not in ("extends",)})
     merged["name"] = layers[0].name
-    return Profile(layers[0].name, layers, merged)
+    profile = Profile(layers[0].name, layers, merged)
+    _check_words(profile, chain_settings, roots)
+    return profile
+
+
+def _check_words(profile: Profile, chain_settings: list[dict], roots: list[Any]) -> None:
+    """Every word's key and {placeholders} against what the templates give it (schema.check_words)."""
+    from . import schema
+
+    def where(key: str) -> tuple[str, int | None]:
+        for layer, settings, root in zip(profile.layers, chain_settings, roots):
+            if key in (settings.get("words") or {}):
+                return str(layer.path / "profile.yaml"), yamlio.line_of(root, ("words", key))
+        return str(profile.layers[0].path / "profile.yaml"), None
+
+    base = builtin_profiles()["base"].resolve()
+    base_dirs = (str(base / "templates"),)
+    received, sections = schema.word_catalogue(profile.settings, tuple(profile.template_dirs()), base_dirs)
+    base_words = set((chain_settings[-1].get("words") or {})) if profile.layers[-1].path == base else set()
+    schema.check_words(profile.settings.get("words") or {}, received, sections, base_words, where)
+
+
+def word_slots(profile: Profile) -> tuple[dict[str, frozenset[str]], set[str]]:
+    """(word key → placeholders it receives, section ids) for checking an input's `wording:` overrides."""
+    from . import schema
+
+    base_dirs = (str(builtin_profiles()["base"].resolve() / "templates"),)
+    return schema.word_catalogue(profile.settings, tuple(profile.template_dirs()), base_dirs)
 
 
 _SLOT = re.compile(r"\{(\w+)\}")

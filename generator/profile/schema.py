@@ -1,0 +1,299 @@
+"""The settings schema of profile.yaml (pydantic), applied to every layer of the `extends` chain on loading.
+
+Each layer is checked on its own (a layer writes only what it changes, so every setting is optional there):
+unknown keys get the file, the line and the nearest known name; wrong types get a Chinese message. The merged
+`words` are then checked against the templates: a key no template (or the base profile) knows, and a
+{placeholder} its sentence does not receive, are errors too. `juesuan profile schema` prints the JSON Schema.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Text = str
+Lines = Union[str, list[str]]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageSettings(Strict):
+    size: str | None = Field(None, description="纸张，如 A4")
+    margin: str | None = Field(None, description="纵向页边距（上 右 下 左），如 37mm 26mm 35mm 28mm")
+    landscape_margin: str | None = Field(None, description="横向页（宽表）的页边距")
+    footer: Text | None = Field(None, description="页脚；{page} 为页码")
+
+
+class NumberFormat(Strict):
+    table_thousands: bool | None = Field(None, description="表格金额用千分位（4,299.91）")
+    table_zero: str | None = Field(None, description="表格中的 0：blank 留空，或写出的文字如 0.00")
+    text_thousands: bool | None = Field(None, description="正文金额用千分位")
+    text_trim_zeros: bool | None = Field(None, description="正文金额去掉末尾的 0（16.4万元）")
+    percent_trim_zeros: bool | None = Field(None, description="百分比去掉末尾的 0（100%）")
+
+
+class Cover(Strict):
+    title: Text | None = Field(None, description="封面标题；输入的 unit.cover_title 优先")
+    lines: list[Text] | None = Field(None, description="标题下的各行（如 “2024年度单位决算公开”）")
+    footer_lines: list[Text] | None = Field(None, description="封面下部各行：单位名称、日期；{date} 为公开日期")
+
+
+class Parts(Strict):
+    overview: Text | None = None
+    tables: Text | None = None
+    narrative: Text | None = None
+    glossary: Text | None = None
+    attachments: Text | None = None
+
+
+class OverviewItems(Strict):
+    duties: Text | None = None
+    organization: Text | None = None
+
+
+class TableSpec(Strict):
+    role: str = Field(description="数据与模板 tables/<role>.html.j2")
+    label: Text = Field(description="表号，如 公开01表")
+    title: Text = Field(description="表名（目录与表头）")
+    unit_label: Text | None = Field(None, description="本表的金额单位行")
+    entity_label: Text | None = Field(None, description="本表的单位名称标签")
+
+
+class SectionSpec(Strict):
+    id: str = Field(description="节的标识；模板 narrative/<id>.html.j2；措辞可写 <id>.<键> 只作用于本节")
+    title: Text = Field(description="目录中的标题；正文标题默认与之相同")
+    body_title: Text | None = Field(None, description="正文中的标题（与目录措辞不同时）")
+    template: str | None = Field(None, description="换用另一模板 narrative/<template>.html.j2")
+
+
+class PerformancePart(Strict):
+    id: str = Field(description="work | results | published | key | transfer 或自定标识（只印 heading 与 text）")
+    heading: Text | None = Field(None, description="小节标题，如 （三）重点绩效评价结果。")
+    text: Text | None = Field(None, description="自定小节的正文（无数据时）")
+
+
+class Performance(Strict):
+    grade_bands: list[tuple[float, str]] | None = Field(None, description="[[下限, 等级], …]，下限含本数")
+    execution_score: Literal["capped", "uncapped"] | None = None
+    summary_table: bool | None = Field(None, description="附件中列出绩效自评情况汇总表")
+    table_notes: list[Text] | None = Field(None, description="每张自评表下的备注")
+    parts: list[PerformancePart] | None = Field(None, description="十三、预算绩效情况说明 的小节，按顺序")
+
+
+class GlossaryTerm(Strict):
+    term: Text
+    text: Text
+
+
+class Toc(Strict):
+    title: Text | None = Field(None, description="目录页标题")
+    page_numbers: bool | None = Field(None, description="目录印页码")
+
+
+class Numbering(Strict):
+    items: Text | None = Field(None, description="第三部分“1、”一级列表序号；{n} 阿拉伯数字，{cn} 汉字数字")
+    sub_items: Text | None = Field(None, description="“（一）”列表序号（政府性基金、国有资本经营各项）")
+    tables: Text | None = Field(None, description="目录中表的序号，如 “{cn}、”")
+    glossary: Text | None = Field(None, description="名词解释序号")
+    member_units: Text | None = Field(None, description="纳入编制范围的单位列表序号")
+    projects: Text | None = Field(None, description="十三中绩效自评项目的序号")
+
+
+class Labels(Strict):
+    income: dict[str, Text] | None = Field(None, description="收入类别：fiscal superior business operating "
+                                                             "affiliated other（句子与图2）")
+    expenditure: dict[str, Text] | None = Field(None, description="支出类别：basic project upper operating "
+                                                                   "subsidiary（句子与图3）")
+    three_public: dict[str, Text] | None = Field(None, description="“三公”经费各项名称")
+    headers: dict[str, Text] | None = Field(None, description="表头与附件表中的固定文字")
+
+
+class ProfileSettings(Strict):
+    """One profile.yaml: every key optional (a layer writes only what differs from what it extends)."""
+    name: str | None = Field(None, description="版式名称")
+    description: str | None = Field(None, description="一句话说明（juesuan profile list）")
+    extends: str | None = Field(None, description="继承的版式名称或目录；默认 base")
+    page: PageSettings | None = None
+    fonts: dict[str, Any] | None = Field(None, description="PDF 字体（各角色）")
+    docx_fonts: dict[str, str] | None = Field(None, description="DOCX 字体名")
+    number_format: NumberFormat | None = None
+    cover: Cover | None = None
+    parts: Parts | None = Field(None, description="五个部分的标题")
+    overview_items: OverviewItems | None = None
+    toc: Toc | None = None
+    tables: list[TableSpec] | None = Field(None, description="第二部分的表及顺序")
+    table_layout: dict[str, Any] | None = Field(None, description="表格版式细节（表头文字、公开06表分组等）")
+    notes: dict[str, Lines] | None = Field(None, description="各表下的注")
+    empty_notes: dict[str, Lines] | None = Field(None, description="表无数据时代替注的文字")
+    empty_extra_line: Text | None = None
+    sections: list[SectionSpec] | None = Field(None, description="第三部分的节及顺序")
+    other_matters: list[SectionSpec] | None = Field(None, description="“其他重要事项情况说明”的小节")
+    numbering: Numbering | None = None
+    labels: Labels | None = Field(None, description="收支类别等印出的名称")
+    charts: dict[str, Any] | None = Field(None, description="图1–图6（charts/plan.py 校验各项）")
+    glossary_intro: Text | None = None
+    glossary_separator: Text | None = None
+    glossary_outro: Text | None = None
+    glossary_codes: bool | None = Field(None, description="按有支出的科目（项）追加名词解释")
+    glossary: list[GlossaryTerm] | None = None
+    structure_zero_parts: bool | None = Field(None, description="结构句列出为 0 的类别")
+    procurement_by_kind: bool | None = Field(None, description="政府采购按货物/工程/服务列中小企业占比")
+    reason_threshold: float | None = Field(None, description="变动幅度（%）低于此值不要求填写原因")
+    about_band: float | None = Field(None, description="“基本持平”的完成率带宽（百分点）")
+    words: dict[str, Text] | None = Field(None, description="措辞；见 docs/words.md")
+    performance: Performance | None = None
+
+
+# Renamed settings: old dotted path → new dotted path. Still read, with a notice naming the new one.
+RENAMED = {"toc_title": "toc.title", "toc_page_numbers": "toc.page_numbers"}
+
+
+class ProfileDeprecation(FutureWarning):
+    """A profile uses a setting under its old name; it still works."""
+
+
+TYPE_WORDS = {"dict_type": "映射（键: 值）", "model_type": "映射（键: 值）", "list_type": "列表",
+              "tuple_type": "列表", "string_type": "文字", "bool_type": "true 或 false",
+              "bool_parsing": "true 或 false", "float_type": "数字", "float_parsing": "数字",
+              "int_type": "整数", "int_parsing": "整数", "literal_error": "所列值之一"}
+
+
+def suggest(word: str, known) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f"，是否想写 {close[0]}？" if close else ""
+
+
+def _fields(model: type[BaseModel], path: tuple) -> list[str]:
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        inner = _model_of(field.annotation)
+        if inner is None:
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _model_of(annotation) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def migrate(data: dict, file: str) -> dict:
+    """Move renamed settings to their new place, with a notice naming the new name."""
+    out = dict(data)
+    for old, new in RENAMED.items():
+        if old in out:
+            head, _, tail = new.partition(".")
+            value = out.pop(old)
+            target = dict(out.get(head) or {}) if isinstance(out.get(head) or {}, dict) else out.get(head)
+            if isinstance(target, dict):
+                target.setdefault(tail, value)
+                out[head] = target
+            warnings.warn(f"{file}：设置 {old} 已更名为 {new}，请改用新名称（旧名称仍可使用）",
+                          ProfileDeprecation, stacklevel=2)
+    return out
+
+
+def validate_layer(data: dict, file: str, line_of) -> None:
+    """Raise ProfileError for the first unknown key or wrong type of one profile.yaml."""
+    from . import ProfileError
+
+    try:
+        ProfileSettings.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        where = ".".join(str(p) for p in loc)
+        if error["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            raise ProfileError(f"未知设置“{where}”{suggest(key, _fields(ProfileSettings, loc[:-1]))}",
+                               file, line_of(loc)) from None
+        if error["type"] == "missing":
+            raise ProfileError(f"“{where}”缺少必填项", file, line_of(loc[:-1])) from None
+        expected = TYPE_WORDS.get(error["type"], error.get("msg", ""))
+        # a union's branch appears in loc (e.g. notes.gf.str): keep the user's path
+        shown = ".".join(str(p) for p in loc if str(p) in _path_names(data, loc))
+        raise ProfileError(f"设置“{shown or where}”应为{expected}，实为“{error.get('input')}”", file,
+                           line_of(loc)) from None
+
+
+def _path_names(data: Any, loc: tuple) -> set[str]:
+    names: set[str] = set()
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            names.add(str(part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            names.add(str(part))
+            node = node[part]
+        else:
+            break
+    return names
+
+
+_SLOT = re.compile(r"\{(\w*)\}")
+# Words read from Python rather than templates (document.attachment_items) and what they receive.
+PYTHON_WORDS = {"att_summary": frozenset(), "att_projects": frozenset(), "att_report": frozenset({"project"})}
+
+
+def word_catalogue(settings: dict, template_dirs: tuple[str, ...], base_dirs: tuple[str, ...]
+                   ) -> tuple[dict[str, frozenset[str]], set[str]]:
+    """(word key → placeholders it receives, section ids a key may be qualified with)."""
+    from .wordscan import COMMON_SLOTS, scan
+
+    received: dict[str, frozenset[str]] = {}
+    for dirs in (base_dirs, template_dirs):
+        for key, slots in scan(dirs)[0].items():
+            received[key] = received.get(key, frozenset()) | slots
+    for key, slots in PYTHON_WORDS.items():
+        received[key] = received.get(key, frozenset()) | slots
+    received = {k: v | COMMON_SLOTS for k, v in received.items()}
+    sections = {str(s.get("id")) for group in ("sections", "other_matters") for s in settings.get(group) or []
+                if isinstance(s, dict)}
+    sections |= {str(p.get("id")) for p in (settings.get("performance") or {}).get("parts") or []
+                 if isinstance(p, dict)}
+    return received, sections
+
+
+def check_words(words: dict, received: dict[str, frozenset[str]], sections: set[str], base_words: set[str],
+                where) -> None:
+    """Unknown keys and placeholders a word does not receive → ProfileError(file, line) via `where(key)`."""
+    from . import ProfileError
+    from .wordscan import COMMON_SLOTS
+
+    known = set(received) | base_words
+    for key, text in words.items():
+        section, dot, plain = key.rpartition(".")
+        if dot and section not in sections:
+            raise ProfileError(f"措辞“{key}”中的“{section}”不是节的标识{suggest(section, sections)}", *where(key))
+        if plain not in known:
+            raise ProfileError(f"未知措辞“{key}”{suggest(plain, known)}", *where(key))
+        if not isinstance(text, str):
+            raise ProfileError(f"措辞“{key}”应为文字", *where(key))
+        allowed = received.get(plain, COMMON_SLOTS)
+        for slot in _SLOT.findall(text):
+            if slot not in allowed:
+                names = "、".join("{" + s + "}" for s in sorted(allowed))
+                raise ProfileError(f"措辞“{key}”中的占位符 {{{slot}}} 不是它可用的占位符"
+                                   f"{suggest(slot, allowed)}（可用：{names}）", *where(key))
+
+
+def json_schema() -> dict:
+    schema = ProfileSettings.model_json_schema()
+    schema["title"] = "juesuan profile.yaml"
+    return schema
