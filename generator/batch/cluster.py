@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import uuid
 from typing import Iterator
@@ -51,9 +52,16 @@ class DaskExecutor:
         if self.scheduler:
             self.client = Client(self.scheduler, timeout="30s")
         else:
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-                self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
-                                            host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+            # the worker processes start with Ctrl-C ignored (inherited through exec): it is the batch's to
+            # handle, by closing the cluster, instead of each worker printing its own traceback
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                    self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
+                                                host="127.0.0.1", dashboard_address=None,
+                                                silence_logs=logging.ERROR)
+            finally:
+                signal.signal(signal.SIGINT, previous)
             self.client = Client(self.cluster)
         self.client.run(work.warm)          # every worker imports WeasyPrint and matplotlib before the first unit
         return self
