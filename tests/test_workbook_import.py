@@ -144,3 +144,21 @@ def test_format_is_told_by_content_not_by_suffix(workbooks, tmp_path):
     result = import_into(tmp_path / "out", renamed)
     assert result.exit_code == 0, result.output
     assert '"2019999"' in (tmp_path / "out" / "tables.yaml").read_text(encoding="utf-8")
+
+
+def test_shanxi_table_10_goes_to_procurement_unless_another_file_holds_it(workbooks, tmp_path):
+    book = workbooks[("shanxi-2024", "yuan")]
+    assert import_into(tmp_path / "fresh", book).exit_code == 0
+    text = (tmp_path / "fresh" / "tables.yaml").read_text(encoding="utf-8")
+    assert 'procurement:' in text and 'goods: "3000.00元"  # Sheet10!C7' in text
+    # the example keeps procurement in narrative.yaml: compared, not written twice
+    target = tmp_path / "shanxi"
+    shutil.copytree(ROOT / "inputs" / "shanxi-2024", target)
+    result = import_into(target, book)
+    assert result.exit_code == 0 and "procurement" not in (target / "tables.yaml").read_text(encoding="utf-8")
+    assert "公开10表" not in result.output
+    wb = openpyxl.load_workbook(book)
+    wb["Sheet10"]["C7"] = 4000
+    wb.save(tmp_path / "changed.xlsx")
+    result = import_into(target, tmp_path / "changed.xlsx")
+    assert "Sheet10!C7：公开10表 procurement.goods 为 4000.00元，而 narrative.yaml 中为 0.30" in result.output

@@ -46,8 +46,9 @@ def import_command(workbooks: tuple[Path, ...], outdir: Path, profile: str, no_c
     target, unit_file, old = _existing(outdir)
     before = _printed(outdir) if old is not None else None
     counts = ((old or {}).get("three_public") or {}).get("counts") if isinstance(old, dict) else None
+    extra = _info_blocks(assembled, outdir, target)
     text = tables_yaml(assembled, counts if isinstance(counts, dict) else None,
-                       dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+                       dt.datetime.now().strftime("%Y-%m-%d %H:%M"), extra)
     if assembled.tables:
         _validate_tables(text, target)
     performance = _performance(assembled, outdir, merge_performance) if assembled.projects else None
@@ -102,7 +103,7 @@ def _existing(outdir: Path) -> tuple[Path, Path | None, dict | None]:
     except InputError as exc:
         fail(f"无法读取 {outdir} 中已有的输入：\n{exc}\n请先修正，或导入到新目录。", 2)
     holder = source.nodes.get("tables", (outdir / "tables.yaml", None))[0]
-    others = [k for k, (f, _) in source.nodes.items() if f == holder and k != "tables"]
+    others = [k for k, (f, _) in source.nodes.items() if f == holder and k != "tables" and k not in INFO_KEYS]
     if others:
         fail(f"{holder} 中除 tables 外还有 {'、'.join(others)}；导入只改写表格数据，请把 tables 移到单独的 "
              f"tables.yaml 后再导入。", 2)
@@ -146,17 +147,60 @@ def _performance(assembled, outdir: Path, merge: bool) -> tuple[Path, bytes] | N
     return holder, performance_yaml({"performance": data, **others}, assembled.projects, when).encode("utf-8")
 
 
+INFO_KEYS = ("procurement", "office_running", "assets")
+
+
+def _info_blocks(assembled, outdir: Path, target: Path) -> dict:
+    """公开10表's blocks to write beside the tables: those no other file holds. Where another file (say
+    narrative.yaml) holds one, its figures are compared with the workbook's and differences reported."""
+    from decimal import Decimal, InvalidOperation
+
+    from ..errors import InputError
+    from ..input.load import read_tree
+
+    if not assembled.info:
+        return {}
+    tree, nodes = {}, {}
+    if outdir.is_dir() and any(p.suffix.lower() in (".yaml", ".yml", ".json") for p in outdir.iterdir()):
+        try:
+            tree, source = read_tree(outdir)
+            nodes = source.nodes
+        except InputError:
+            pass
+    extra = {}
+    for key in INFO_KEYS:
+        block = assembled.info.get(key, {})
+        if key in nodes and nodes[key][0] != target:
+            held = tree.get(key) if isinstance(tree.get(key), dict) else {}
+            flat = {**block.get("vehicles", {}), **{k: v for k, v in block.items() if k != "vehicles"}}
+            have = {**(held.get("vehicles") or {}), **{k: v for k, v in held.items() if k != "vehicles"}}
+            for field, val in flat.items():
+                try:
+                    same = Decimal(str(have.get(field, 0)).replace(",", "")) == Decimal(val.plain().rstrip("元"))
+                except InvalidOperation:
+                    same = False
+                if not same:
+                    assembled.notes.append(f"{val.cell}：公开10表 {key}.{field} 为 {val.plain()}，"
+                                           f"而 {nodes[key][0].name} 中为 {have.get(field, 0)}（保留 {nodes[key][0].name} 所填）")
+        elif block:
+            extra[key] = block
+    return extra
+
+
 def _validate_tables(text: str, target: Path) -> None:
     """The written YAML must read back as the model's tables: a figure the model refuses (e.g. negative)
     is reported now, naming the cell, and nothing is written."""
     from pydantic import ValidationError
 
     from ..input import yamlio
-    from ..input.model import Tables
+    from ..input.model import Assets, OfficeRunning, Procurement, Tables
 
     data = yamlio.load(text)
     try:
         Tables.model_validate(data["tables"], context={"amount_unit": "万元"})
+        for key, model in (("procurement", Procurement), ("office_running", OfficeRunning), ("assets", Assets)):
+            if key in data:
+                model.model_validate(data[key], context={"amount_unit": "万元"})
     except ValidationError as exc:
         lines = text.splitlines()
         messages = []

@@ -10,7 +10,7 @@ from .cells import WorkbookError, WorkbookProblem, formulas_without_values, read
 from .find import KINDS, Region, find_regions
 from .selfeval import find_projects, read_project
 from .summary import SummaryBuilder
-from .tables import Reading, read_basic_detail, read_functional, read_labelled, read_three_public
+from .tables import Reading, read_basic_detail, read_functional, read_info, read_labelled, read_three_public
 
 __all__ = ["Assembled", "WorkbookError", "WorkbookProblem", "read_workbooks", "REQUIRED"]
 
@@ -88,9 +88,40 @@ def read_workbooks(paths: list[Path], required: tuple[str, ...] = REQUIRED) -> A
     assembled.tables = {k: tables[k] for k in order if k in tables}
     assembled.notes = notes + reading.unplaced
     if "info" in by_kind:
-        assembled.notes.append(f"{by_kind['info'].where}：公开10表（部门决算公开相关信息统计表）的数据请写在 "
-                               f"narrative.yaml 的 procurement、office_running、assets 中，本次未导入")
+        info_reading = Reading()
+        assembled.info = info_blocks(read_info(by_kind["info"], info_reading), info_reading)
+        if info_reading.problems:
+            raise WorkbookError(info_reading.problems)
+        assembled.notes.extend(info_reading.unplaced)
     return assembled
+
+
+def info_blocks(found: dict, reading: Reading) -> dict:
+    """公开10表 → the input's procurement / office_running / assets (counts as whole numbers)."""
+    from .assemble import ZERO, Val, cents, printed
+
+    out: dict = {}
+    for (group, field), fig in found.items():
+        if group in ("vehicles", "assets"):
+            if fig.value != fig.value.to_integral_value():     # a count, whatever the amount unit
+                reading.problems.append(WorkbookProblem(f"{fig.cell}", f"车辆数、设备台（套）数应为整数：{fig.value}"))
+                continue
+            if fig.value:
+                target = out.setdefault("assets", {})
+                if group == "vehicles":
+                    target.setdefault("vehicles", {})[field] = Val(str(int(fig.value)), cell=fig.cell)
+                else:
+                    target[field] = Val(str(int(fig.value)), cell=fig.cell)
+        elif field == "total":
+            continue
+        elif fig.value:
+            out.setdefault(group, {})[field] = Val.of(fig)
+    total = found.get(("procurement", "total"))
+    parts = sum((found[("procurement", f)].wan for f in ("goods", "works", "services") if ("procurement", f) in found),
+                ZERO)
+    if total is not None and printed(total) != cents(parts):
+        out.setdefault("procurement", {})["total"] = Val.typed(total)
+    return out
 
 
 def _printed_total(table, column: str):

@@ -56,6 +56,7 @@ class Assembled:
     year: tuple[int, str] | None = None
     sources: list[str] = field(default_factory=list)
     projects: list[tuple[dict, str]] = field(default_factory=list)   # 自评表: (project, where it starts)
+    info: dict = field(default_factory=dict)     # 公开10表 → procurement, office_running, assets
 
 
 def printed(fig: Fig | None) -> Decimal:

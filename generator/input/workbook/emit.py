@@ -56,7 +56,7 @@ def _line(indent: int, key: str | None, mapping_or_value, comment_values=None) -
     return lead + body + _cells(values)
 
 
-def tables_yaml(assembled: Assembled, counts: dict | None, when: str) -> str:
+def tables_yaml(assembled: Assembled, counts: dict | None, when: str, extra: dict | None = None) -> str:
     lines = [f"# 公开表数据，由 juesuan import 于 {when} 从 {'、'.join(assembled.sources)} 导入。",
              "# 每个数字后的注释是它在工作簿中的位置（工作表!单元格）。再次导入会更新本文件的表格数据，",
              "# 其中手写的注释不会保留；原因、说明等请写在 narrative.yaml 等其他文件中。",
@@ -92,6 +92,10 @@ def tables_yaml(assembled: Assembled, counts: dict | None, when: str) -> str:
                 shown = {k: v for k, v in row.items()}
                 amounts = [v for k, v in row.items() if k not in ("name",)]
                 lines.append(_line(6, None, shown, amounts))
+    for key, block in (extra or {}).items():
+        lines.append(f"{key}:{' ' * max(1, 40 - len(key))}# 公开10表（部门决算公开相关信息统计表）")
+        for field, value in block.items():
+            lines.append(_line(2, field, value))
     return "\n".join(lines) + "\n"
 
 
