@@ -83,7 +83,7 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
         facts = compute(loaded.unit, loaded.prior.unit if loaded.prior else None)
         story = narrate(facts, chosen.settings)
     with timings.stage("check"):
-        findings = check(loaded, facts, profile=chosen)
+        findings = check(loaded, facts, profile=chosen, final=final)
     errors = [f for f in findings if f.severity == "错误"]
     with timings.stage("charts"):
         charts = draw_charts(plan_charts(facts, story, chosen.settings.get("charts", {}),

@@ -25,9 +25,10 @@ def _profile_of(loaded: Loaded):
         return None
 
 
-def check(loaded: Loaded, facts: Facts, profile=None) -> list[Finding]:
-    """Run every rule; `profile` (the one the build uses) enables the profile-dependent rules."""
-    report = Report(loaded, facts, profile if profile is not None else _profile_of(loaded))
+def check(loaded: Loaded, facts: Facts, profile=None, final: bool = False) -> list[Finding]:
+    """Run every rule; `profile` (the one the build uses) enables the profile-dependent rules; `final`
+    makes the draft-only warnings (figures quoted in unchecked texts) errors."""
+    report = Report(loaded, facts, profile if profile is not None else _profile_of(loaded), final)
     catalogue.activate(loaded.unit, report.profile)     # the year's edition with the profile's and input's changes
     with decimal.localcontext() as context:   # absurd typed scores must not raise inside a check
         context.traps[decimal.Overflow] = context.traps[decimal.InvalidOperation] = False

@@ -54,8 +54,9 @@ def addends(*values: Decimal) -> int:
 class Report:
     """Collects the findings of one run; `data`/`facts`/`profile` are what the checks read."""
 
-    def __init__(self, loaded: Loaded, facts, profile=None):
+    def __init__(self, loaded: Loaded, facts, profile=None, final: bool = False):
         self.loaded, self.facts, self.profile = loaded, facts, profile
+        self.final = final          # --final: what a draft only warns about (unchecked text figures) is an 错误
         self.findings: list[Finding] = []
 
     @property

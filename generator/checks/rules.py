@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from . import across
 from . import codes
+from . import freetext
 from . import inputs
 from . import keys
 from . import narrative
@@ -23,7 +24,8 @@ CHECKS = (
     across.fiscal_income, across.basic_detail, across.gf_summary, across.fiscal_split, across.rows_t03_fiscal,
     across.rows_t02_t03, across.gf_income_rows, across.three_public_basic,
     narrative.budgets, narrative.prior_figures, narrative.scope_words, narrative.office_running,
-    narrative.reasons_supported, narrative.public_list,
+    narrative.reasons_supported, narrative.public_list, freetext.reason_figures, freetext.text_figures,
+    freetext.unit_mixups,
     performance.projects, performance.project_money, performance.key_evaluations,
     text.glyphs,
 )
@@ -73,6 +75,9 @@ RULES = {
     "office_running": "事业单位填写了机关运行经费，或行政/参公单位的机关运行经费不等于公用经费合计（警告）",
     "reason_unsupported": "机关运行经费的原因提到公开06表中为 0 的开支（警告）",
     "public_list": "公用经费开支内容未提到公开06表中有金额的科目（警告）",
+    "text_figures": "原因中写的变动金额、百分比与句子印出的变动不符，或说明文字中的金额大于它所说明的数"
+                    "（草稿中为警告，--final 中为错误；checked 中列出的文字不查）",
+    "unit_mixup": "原因或说明文字中写“3.58元”这类不足一万、精确到分的元金额，疑为万元误写（草稿警告，--final 错误）",
     # performance
     "project_execution_score": "预算执行率得分 = 分值 × min(执行数/预算数, 1)",
     "project_total_score": "总分 = 预算执行率得分 + 各指标得分",

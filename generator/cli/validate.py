@@ -19,7 +19,8 @@ USAGE_ERRORS = (InputError, ProfileError, FontError)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--profile", default=None, help="版式名称或目录")
-def validate(path: Path, fmt: str, profile: str | None) -> None:
+@click.option("--final", is_flag=True, help="按正式稿校验：未核对文字中与表不符的金额等也算错误")
+def validate(path: Path, fmt: str, profile: str | None, final: bool) -> None:
     """校验输入：0 无误或仅有警告，1 有错误，2 输入无法读取。"""
     from ..pipeline import profile_for
     from ..checks import check
@@ -29,7 +30,8 @@ def validate(path: Path, fmt: str, profile: str | None) -> None:
     try:
         loaded = load(path)
         chosen = profile_for(loaded, profile)
-        findings = check(loaded, compute(loaded.unit, loaded.prior.unit if loaded.prior else None), profile=chosen)
+        findings = check(loaded, compute(loaded.unit, loaded.prior.unit if loaded.prior else None), profile=chosen,
+                         final=final)
     except USAGE_ERRORS as exc:
         if fmt == "json":
             problems = getattr(exc, "problems", None) or []
