@@ -176,7 +176,11 @@ def _info_blocks(assembled, outdir: Path, target: Path) -> dict:
             have = {**(held.get("vehicles") or {}), **{k: v for k, v in held.items() if k != "vehicles"}}
             for field, val in flat.items():
                 try:
-                    same = Decimal(str(have.get(field, 0)).replace(",", "")) == Decimal(val.plain().rstrip("元"))
+                    held_value = str(have.get(field, 0)).replace(",", "")
+                    mine = val.value / 10000 if val.unit == "元" else Decimal(str(val.value))
+                    theirs = Decimal(held_value[:-1]) / 10000 if held_value.endswith("元") and \
+                        not held_value.endswith("万元") else Decimal(held_value.removesuffix("万元"))
+                    same = mine == theirs
                 except InvalidOperation:
                     same = False
                 if not same:
