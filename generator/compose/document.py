@@ -63,7 +63,8 @@ def build_outline(profile: Profile, facts: Facts, attachments: list["Attachment"
         Entry("overview-duties", fill(s["overview_items"]["duties"], **slots)),
         Entry("overview-organization", fill(s["overview_items"]["organization"], **slots))])
     tables = Entry("part-tables", fill(parts["tables"], **slots), [
-        Entry(f"table-{t['role']}", f"{numfmt.chinese_number(i)}、{fill(t['title'], **slots)}")
+        Entry(f"table-{t['role']}", fill(s["numbering"]["tables"], n=i, cn=numfmt.chinese_number(i))
+              + fill(t["title"], **slots))
         for i, t in enumerate(s["tables"], 1)])
     sections = Entry("part-narrative", fill(parts["narrative"], **slots), [
         Entry(f"section-{sec['id']}", fill(sec["title"], **slots)) for sec in s["sections"]])
@@ -151,6 +152,12 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
             raise ProfileError(f"版式中缺少措辞“{key}”")
         return fill(pattern, **{**slots, **extra})
 
+    numbering = profile.settings.get("numbering") or {}
+
+    def number(level: str, n: int) -> str:
+        """A list marker of the profile's `numbering` (1、 （一） …) for item n."""
+        return fill(numbering[level], n=n, cn=numfmt.chinese_number(n))
+
     attachments = attachment_items(profile, facts, narrative, documents or {})
     charts = charts or {}
     outline = build_outline(profile, facts, attachments)
@@ -159,7 +166,9 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
     context = {"unit": unit, "facts": facts, "narrative": narrative, "settings": profile.settings,
                # the one-letter names of earlier releases, for a province's own copied templates
                "u": unit, "f": facts, "n": narrative, "P": profile.settings, "S": unit.scope,
-               "TS": facts.table_scope, "outline": outline, "title": title,
+               "TS": facts.table_scope, "outline": outline, "title": title, "number": number,
+               "headers": (profile.settings.get("labels") or {}).get("headers") or {},
+               "labels": profile.settings.get("labels") or {},
                "cover_title": cover_title(profile, facts), "words": words,
                "fill": lambda pattern, **kw: fill(pattern, **{**slots, **kw}), "draft": draft,
                "findings": findings or [], "slots": slots, "u_overview": facts.data.overview,
