@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 # subsetter, without which WeasyPrint falls back to fontTools and spends seconds per build subsetting.
 SYSTEM_PACKAGES=(python3-venv fonts-noto-cjk fonts-arphic-ukai libpango-1.0-0 libpangoft2-1.0-0
                  libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
-# --test: what the test suite needs besides: LibreOffice opens our DOCX as a real client would.
+# --test: what the test suite needs besides: LibreOffice opens our DOCX as a real client would; headless
+# Chromium (with its WebDriver) opens juesuan serve's page as a real browser would.
 if [ "${1:-}" = "--test" ]; then
-  SYSTEM_PACKAGES+=(libreoffice-writer-nogui)
+  SYSTEM_PACKAGES+=(libreoffice-writer-nogui chromium chromium-driver)
 fi
 
 missing=()
