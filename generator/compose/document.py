@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import pass_context, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import catalogue
 from ..profile import numfmt
@@ -150,6 +150,8 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
             pattern = wording.get(key)
         if pattern is None:
             raise ProfileError(f"版式中缺少措辞“{key}”")
+        if any(isinstance(v, Markup) for v in extra.values()):    # a draft placeholder keeps its markup
+            return Markup(fill(str(escape(pattern)), **{**slots, **{k: escape(v) for k, v in extra.items()}}))
         return fill(pattern, **{**slots, **extra})
 
     numbering = profile.settings.get("numbering") or {}
