@@ -1,4 +1,4 @@
-"""`juesuan import`: the examples' 公开表 from three independently written workbook families (fixture script
+"""`juesuan import`: the examples' 公开表 from four independently written workbook families (fixture script
 tests/fixtures/workbooks/make_workbooks.py, not `export`) import to the figures the examples print."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from generator.input.load import load
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "workbooks"
 EXAMPLES = ["yanzhou-2024", "zaozhuang-2024", "shanxi-2024"]
-FAMILIES = ["sheets", "stacked", "yuan"]
+FAMILIES = ["sheets", "stacked", "yuan", "vertical"]
 
 
 def _maker():

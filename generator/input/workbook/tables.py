@@ -168,10 +168,18 @@ def read_functional(region: Region, reading: Reading) -> Functional:
     return table
 
 
+def _digits(value: object) -> str | None:
+    """A 类/款/项 cell: 201, "03", 3 (款 stored as a number loses its leading zero) → digits."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = norm(value)
+    return text if text.isdigit() else None
+
+
 def _row_code(sheet: Sheet, r: int, split, code_col, name_col, last) -> tuple[str | None, str, tuple[int, int]]:
     name = clean_name(sheet.value(r, name_col)) if name_col is not None else ""
     if split[0] is not None:
-        parts = [code_text(sheet.value(r, c)) if c is not None else None for c in split]
+        parts = [_digits(sheet.value(r, c)) if c is not None else None for c in split]
         lei, kuan, xiang = parts
         if not any(parts):
             return None, name, (r, split[0])
@@ -218,9 +226,17 @@ def read_basic_detail(region: Region, reading: Reading) -> BasicDetail:
     for code_col, stop in zip(codes, bounds):
         name_col = next((c for c in range(code_col + 1, stop) if "名称" in region.deepest(c)), None)
         money = [c for c in range(code_col + 1, stop) if c != name_col]
-        triples.append((code_col, name_col, money[0] if money else None))
+        triples.append((code_col, name_col, money))
     placed: set[tuple[int, int]] = set()
+    # one list with 人员经费 / 公用经费 columns: their 合计 row holds the two totals
+    by_heading = {kind: next((c for c in region.headings if kind in region.heading(c)), None)
+                  for kind in ("人员经费", "公用经费")}
     for r in region.body_rows:
+        if label_key(sheet.value(r, codes[0])) in ("合计", "总计") and all(by_heading.values()):
+            table.personnel = reading.figure(region, r, by_heading["人员经费"])
+            table.public = reading.figure(region, r, by_heading["公用经费"])
+            placed.update((r, c) for c in range(sheet.width))
+            continue
         for c in range(sheet.width):
             text = norm(sheet.own(r, c))
             if text in ("人员经费合计", "公用经费合计", "人员经费", "公用经费"):
@@ -233,11 +249,13 @@ def read_basic_detail(region: Region, reading: Reading) -> BasicDetail:
                         table.personnel = fig
                     else:
                         table.public = fig
-        for code_col, _, money_col in triples:
+        for code_col, _, money_cols in triples:
             code = code_text(sheet.value(r, code_col))
-            if not code or money_col is None:
+            if not code or not money_cols:
                 continue
-            placed.add((r, money_col))
+            # one list with several amount columns (合计 | 人员经费 | 公用经费): the first that holds a figure
+            money_col = next((c for c in money_cols if sheet.own(r, c) not in ("", None)), money_cols[0])
+            placed.update((r, c) for c in money_cols)
             if not re.fullmatch(r"\d{3}(\d{2})?", code):
                 reading.cell_problem(sheet, r, code_col, f"经济分类科目编码“{code}”应为3位或5位数字")
                 continue
