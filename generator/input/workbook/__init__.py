@@ -10,7 +10,8 @@ from .cells import WorkbookError, WorkbookProblem, formulas_without_values, read
 from .find import KINDS, Region, find_regions
 from .selfeval import find_projects, read_project
 from .summary import SummaryBuilder
-from .tables import Reading, read_basic_detail, read_functional, read_info, read_labelled, read_three_public
+from .info import read_info
+from .tables import Reading, read_basic_detail, read_functional, read_labelled, read_three_public
 
 __all__ = ["Assembled", "WorkbookError", "WorkbookProblem", "read_workbooks", "REQUIRED"]
 
