@@ -181,6 +181,8 @@ CASES = [
     ("text-figures", _set("reasons.total", "压减开支，减少8.00万元"), "text_figures", "警告", "reasons.total"),
     ("unit-mixup", _set("reasons.office_running", "差旅费有所增加（3.58元）"), "unit_mixup", "警告",
      "reasons.office_running"),
+    ("execution", _set("performance.projects.0.funds.total.executed", 21.00), "project_execution", "错误",
+     "projects.0.funds.total.executed"),
     ("code-name", _row("gpb", "2010301", name="行政运行支出"), "code_name", "错误", "tables.gpb.rows.0.name"),
     ("table-data", lambda d: d.pop("tables"), "table_data", "错误", ""),
     ("unknown-key", _set("reasons.totl", "压减开支"), "unknown_key", "错误", "reasons.totl"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..input.money import ZERO, cents
+from ..input.money import ZERO, cents, rounding_tolerance
 from ..facts.narrative import grade, grade_bands, project_result
 from .base import ERROR, WARNING, Report, addends, money
 
@@ -114,8 +114,29 @@ def _funds(r: Report, base: str, p) -> None:
                        addends(*parts))
 
 
+def _has_funds(project) -> bool:
+    return bool(project.funds.total.full_year or project.funds.total.executed)
+
+
 def _with_funds(projects) -> bool:
-    return bool(projects) and all(p.funds.total.full_year or p.funds.total.executed for p in projects)
+    return bool(projects) and all(_has_funds(p) for p in projects)
+
+
+def execution(r: Report) -> None:
+    """全年执行数 above 全年预算数 prints an execution rate above 100 %: an 错误 for the project's 年度资金总额
+    (the rate the table and the narrative print), a 警告 for one source (money can move between sources)."""
+    for index, p in enumerate(r.data.performance.projects):
+        for key, label, severity in (("total", "年度资金总额", ERROR), ("fiscal", "当年财政拨款", WARNING),
+                                     ("carryover", "上年结转资金", WARNING), ("other", "其他资金", WARNING)):
+            line = getattr(p.funds, key)
+            budget, done = cents(line.full_year), cents(line.executed)
+            if done <= budget:
+                continue
+            rate = f"执行率 {money(done / budget * 100)}%" if budget else "没有全年预算数"
+            r.add(severity, "project_execution", f"项目“{p.name}”{label}的全年执行数 {money(done)}万元大于全年预算数 "
+                  f"{money(budget)}万元（{rate}）；执行数不能超过全年预算数，请核对",
+                  f"performance.projects.{index}.funds.{key}.executed", f"≤ {money(budget)}", money(done),
+                  money(done - budget))
 
 
 def project_money(r: Report) -> None:
@@ -125,11 +146,29 @@ def project_money(r: Report) -> None:
     spent = {"公开05表": f.gpb.total.get("project"), "公开03表": f.expenditure.total.get("project")}
     executed = [cents(p.funds.total.executed) for p in perf.projects]
     budgets = [cents(p.funds.total.full_year) for p in perf.projects]
+    summary_only = [p.name for p in perf.projects if not _has_funds(p)]
+    if summary_only and len(summary_only) < len(perf.projects):
+        # compare what can be compared: the projects with a funds table cannot exceed all project spending
+        total = sum(executed, ZERO)
+        widest = max(spent.values())
+        label = next(k for k, v in spent.items() if v == widest)
+        names = "、".join(f"“{n}”" for n in summary_only)
+        r.at_most("project_executed_total", f"有资金表的 {len(perf.projects) - len(summary_only)} 个自评项目全年执行数之和"
+                  f"不能大于{label}合计行 项目支出（{names}没有资金表，未能比较）", widest, total,
+                  "performance.projects", addends(*executed))
+        r.add(WARNING, "project_executed_total", f"项目{names}只有综述、没有资金表（funds），其执行数未能与{label}项目支出"
+              f"比较；已比较其余 {len(perf.projects) - len(summary_only)} 个项目之和 {money(total)}万元 ≤ "
+              f"{money(widest)}万元", "performance.projects")
     if _with_funds(perf.projects) and any(executed):
         total = sum(executed, ZERO)
         label, target = min(spent.items(), key=lambda kv: abs(kv[1] - total))
-        r.identity("project_executed_total", f"自评项目全年执行数之和应等于{label}合计行 项目支出（如有未纳入自评的项目，"
-                   "差额可以成立）", target, total, "performance.projects", addends(*executed), beyond=WARNING)
+        widest = max(spent.values())
+        if total - widest > rounding_tolerance(addends(*executed)):   # more than all project spending: wrong
+            r.at_most("project_executed_total", f"自评项目全年执行数之和不能大于公开03表合计行 项目支出", widest, total,
+                      "performance.projects", addends(*executed))
+        else:
+            r.identity("project_executed_total", f"自评项目全年执行数之和应等于{label}合计行 项目支出（如有未纳入自评的"
+                       "项目，差额可以成立）", target, total, "performance.projects", addends(*executed), beyond=WARNING)
     if perf.coverage_amount is None:
         return
     coverage = cents(perf.coverage_amount)

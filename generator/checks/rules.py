@@ -26,7 +26,7 @@ CHECKS = (
     narrative.budgets, narrative.prior_figures, narrative.scope_words, narrative.office_running,
     narrative.reasons_supported, narrative.public_list, freetext.reason_figures, freetext.text_figures,
     freetext.unit_mixups,
-    performance.projects, performance.project_money, performance.key_evaluations,
+    performance.projects, performance.execution, performance.project_money, performance.key_evaluations,
     text.glyphs,
 )
 
@@ -87,7 +87,9 @@ RULES = {
     "cost_target": "成本指标的指标值不大于项目全年预算数（警告）",
     "indicator_name": "成本指标名称写成了另一个项目的名称（警告）",
     "project_funds": "年度资金总额 = 当年财政拨款 + 上年结转 + 其他资金",
-    "project_executed_total": "自评项目执行数之和 = 项目支出决算数（警告，含尾数误差）",
+    "project_executed_total": "自评项目执行数之和 = 项目支出决算数（警告，含尾数误差）；部分项目没有资金表时，其余项目之和"
+                              "不大于项目支出，并列出未能比较的项目",
+    "project_execution": "全年执行数大于全年预算数（执行率超过 100%）：年度资金总额为错误，单一资金来源为警告",
     "coverage_amount": "绩效自评涉及预算资金 = 各项目全年预算数之和，或误填为项目支出决算数（警告）",
     "key_evaluation_grade": "重点评价等级与得分所在分档一致",
     "key_evaluation_amount": "重点评价涉及预算资金 = 该项目全年预算数（警告）",
