@@ -21,6 +21,7 @@ LAZY = {
     "compare": ("generator.compare", "compare_command"),
     "import": ("generator.cli.import_", "import_command"),
     "export": ("generator.cli.export", "export_group"),
+    "serve": ("generator.cli.serve", "serve"),
     "new": ("generator.cli.new", "new_command"),
 }
 
@@ -61,20 +62,33 @@ def fail(message: str, code: int) -> None:
 
 
 def run_cli() -> None:
-    """Console entry point: an unexpected failure is reported in one Chinese line, not a traceback."""
+    """Console entry point: failures are reported in Chinese, not as a traceback. An operating-system error
+    (unwritable or vanished path, full disk) names the path and what to do (exit 2); Ctrl-C exits 130."""
     import os
 
+    from ..outputs import OutputError, describe_os_error
+
     try:
-        main(standalone_mode=True)
+        code = main(standalone_mode=False)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        fail("已中断。", 130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        fail("已中断（Ctrl-C）：未完成的输出没有写出，原有输出保持不变。", 130)
+    except OutputError as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        if os.environ.get("JUESUAN_DEBUG"):
+            raise
+        fail("无法完成：" + describe_os_error(exc), 2)
     except Exception as exc:  # noqa: BLE001 — last resort; JUESUAN_DEBUG=1 shows the traceback
         if os.environ.get("JUESUAN_DEBUG"):
             raise
         fail(f"内部错误（{type(exc).__name__}：{exc}）。请将输入与此信息报告给维护者；"
               f"设置 JUESUAN_DEBUG=1 可显示详细信息。", 3)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ field, in Chinese; nothing here lets a Python exception reach the user.
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import yamlio
+from .limits import markdown_problem
+from .pdfsafe import SafePdf, safe_pdf
 from .model import UnitYear
 from ..errors import InputError, Problem
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ECHO = 300          # characters of a bad value echoed in a message
 INPUT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -47,7 +51,7 @@ class Loaded:
     source: Source
     prior: "Loaded | None" = None     # last year's input when unit.prior.path names one
     documents: dict[str, str] = field(default_factory=dict)   # Markdown attachments by their input path
-    pdfs: dict[str, Path] = field(default_factory=dict)       # PDF attachments to append, by input path
+    pdfs: dict[str, SafePdf] = field(default_factory=dict)    # PDF attachments to append (actions removed)
 
     @property
     def base_dir(self) -> Path:
@@ -86,6 +90,12 @@ def _parse(path: Path) -> tuple[dict, yaml.Node]:
         tree, root = yamlio.load_with_nodes(text)
     except yamlio.DuplicateKey as exc:
         raise InputError([Problem(str(path), f"键“{exc.key}”重复出现", exc.line)]) from None
+    except yaml.reader.ReaderError as exc:
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        at = text.find(char)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        raise InputError([Problem(str(path), f"文件含有不允许的控制字符（U+{ord(char[:1] or ' '):04X}）：请删除该字符",
+                                  line)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "语法错误"
@@ -171,8 +181,13 @@ def _attachment_refs(unit: UnitYear) -> list[tuple[str, str, str]]:
     return refs
 
 
+def _inside(target: Path, root: Path) -> bool:
+    return target == root or root in target.parents
+
+
 def _read_attachments(loaded: Loaded) -> None:
-    """Attachment files must lie inside the input directory: input text never reaches other files."""
+    """Attachment files must lie inside the input directory (symlinks resolved): input text never reaches other
+    files. Markdown over the documented limits and PDFs that are encrypted, damaged or bombs are refused."""
     base = loaded.base_dir.resolve()
     problems = []
     for field_path, rel, kind in _attachment_refs(loaded.unit):
@@ -180,50 +195,68 @@ def _read_attachments(loaded: Loaded) -> None:
         try:
             target = (base / rel).resolve()
             readable = target.is_file()
+            lexical = Path(os.path.normpath(base / rel))
         except (ValueError, OSError):   # NUL bytes, over-long names
             problems.append(Problem(file, f"附件路径“{rel!r}”无效", line, field_path))
             continue
-        if base not in target.parents:
-            problems.append(Problem(file, f"附件“{rel}”必须位于输入目录内", line, field_path))
+        if not _inside(target, base):
+            linked = _inside(lexical, base)
+            why = f"是指向输入目录以外（{target}）的符号链接" if linked else "必须位于输入目录内"
+            problems.append(Problem(file, f"附件“{rel}”{why}，已拒绝读取", line, field_path))
             continue
         if not readable:
             problems.append(Problem(file, f"附件文件“{rel}”不存在", line, field_path))
             continue
-        if target.stat().st_size > MAX_FILE_BYTES:
-            problems.append(Problem(file, f"附件“{rel}”过大（上限 50 MB）", line, field_path))
-            continue
-        data = target.read_bytes()
-        if kind == "pdf":
-            if not data.startswith(b"%PDF-") or not _readable_pdf(data):
-                problems.append(Problem(file, f"附件“{rel}”不是可读取的 PDF 文件", line, field_path))
+        try:
+            if target.stat().st_size > MAX_FILE_BYTES:
+                problems.append(Problem(file, f"附件“{rel}”过大（上限 50 MB）", line, field_path))
                 continue
-            loaded.pdfs[rel] = target
+            data = target.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(file, f"无法读取附件“{rel}”（{exc.strerror or exc}）", line, field_path))
+            continue
+        if kind == "pdf":
+            problem, safe = safe_pdf(data, target)
+            if problem:
+                problems.append(Problem(file, f"附件“{rel}”{problem}", line, field_path))
+                continue
+            loaded.pdfs[rel] = safe
         else:
             try:
-                loaded.documents[rel] = _decode(target, data)
+                text = _decode(target, data)
             except InputError as exc:
                 problems.extend(exc.problems)
+                continue
+            problem = markdown_problem(text)
+            if problem:
+                problems.append(Problem(str(target), f"{problem}，已拒绝（{field_path}）"))
+                continue
+            loaded.documents[rel] = text
     if problems:
         raise InputError(problems)
 
 
-def _readable_pdf(data: bytes) -> bool:
-    """qpdf, which appends the attachment to the publication, can open it and it has pages."""
-    import io
-
-    import pikepdf
-
-    try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            return len(pdf.pages) > 0
-    except (pikepdf.PdfError, ValueError):
-        return False
+def allowed_roots(loaded: Loaded) -> list[Path]:
+    """Where `prior.path` may point: the directory holding this input's directory, and the directories of
+    the JUESUAN_ALLOWED_ROOTS environment variable (separated by os.pathsep)."""
+    roots = [loaded.base_dir.resolve().parent]
+    extra = os.environ.get("JUESUAN_ALLOWED_ROOTS", "")
+    roots += [Path(p).resolve() for p in extra.split(os.pathsep) if p.strip()]
+    return roots
 
 
 def _load_prior(loaded: Loaded) -> Loaded:
     """Last year's input, relative to this one; its own prior.path is not followed."""
-    target = (loaded.base_dir / loaded.unit.prior.path).resolve()
     file, line = loaded.source.locate(("prior", "path"))
+    try:
+        target = (loaded.base_dir / loaded.unit.prior.path).resolve()
+    except (ValueError, OSError):
+        raise InputError([Problem(file, "上年输入路径无效", line, "prior.path")]) from None
+    roots = allowed_roots(loaded)
+    if not any(_inside(target, root) for root in roots):
+        raise InputError([Problem(file, f"上年输入 {target} 不在允许的目录内（{'、'.join(map(str, roots))}）："
+                                        f"请把上年输入放在本年输入的同级目录，或用环境变量 JUESUAN_ALLOWED_ROOTS "
+                                        f"列出允许的目录", line, "prior.path")])
     if target == loaded.source.root.resolve():
         raise InputError([Problem(file, "上年输入不能指向本年输入自身", line, "prior.path")])
     try:
@@ -273,6 +306,10 @@ _MESSAGES = {
     "date_type": "应为日期，如 2025-09-30",
     "decimal_parsing": "应为数字",
     "string_pattern_mismatch": "格式不正确",
+    "decimal_max_places": "小数位数过多（最多两位）",
+    "decimal_max_digits": "数字位数过多",
+    "decimal_whole_digits": "数字位数过多",
+    "finite_number": "应为有限的数字",
 }
 
 
@@ -324,4 +361,9 @@ def _problem(err: dict, source: Source) -> Problem:
         message = "不能为空"
     else:
         message = _MESSAGES.get(kind, f"取值不正确（{err.get('msg', '')}）")
-    return Problem(file, message, line, path)
+    return Problem(file, clip(message), line, path)
+
+
+def clip(text: str, limit: int = MAX_ECHO) -> str:
+    """A message that echoes a huge value keeps its start and end."""
+    return text if len(text) <= limit else f"{text[:limit // 2]}……（共 {len(text)} 字符）……{text[-40:]}"

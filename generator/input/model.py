@@ -10,19 +10,41 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from .limits import markdown_problem
 from .money import ZERO, non_negative, parse_amount
 
-Money = Annotated[Decimal, BeforeValidator(lambda value, info: non_negative(parse_amount(value, info)))]
+# Bounds (docs/reliability.md): what a real publication can hold, so every value that validates also builds.
+MAX_AMOUNT = Decimal("1e12")          # 万元: a trillion 万元 is far above any unit's accounts
+MAX_COUNT = 10_000_000                # vehicles, people, batches, pieces of equipment
+Score = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
+
+
+def _bounded_amount(value: Decimal) -> Decimal:
+    if value >= MAX_AMOUNT:
+        raise ValueError(f"金额过大：{value} 万元（上限 {MAX_AMOUNT:,.0f} 万元）")
+    return value
+
+
+def _markdown(value: str) -> str:
+    problem = markdown_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(lambda value, info: non_negative(parse_amount(value, info))),
+                  AfterValidator(_bounded_amount)]
+Markdown = Annotated[str, AfterValidator(_markdown)]
 
 Scope = Literal["部门", "单位"]
 
 
 def _code(value: object) -> str:
     text = str(value).strip()
-    if not text.isdigit():
-        raise ValueError(f"科目编码应为数字：{value}")
+    if not (text.isascii() and text.isdigit()):     # full-width ２０１ would match no row silently
+        raise ValueError(f"科目编码应为半角数字（0–9）：{value}")
     return text
 
 
@@ -53,7 +75,7 @@ class Unit(Strict):
     level: str = Field("市级", max_length=10, description="预算级次用语：省级/市级/区级/县级")
     year: int = Field(ge=2000, le=2100, description="决算年度")
     profile: str = Field("shandong-2024", max_length=200, description="版式（profile）名称或目录")
-    publish_date: dt.date | None = Field(None, description="发布日期（封面、PDF 元数据），默认为次年 1 月 1 日")
+    publish_date: dt.date | None = Field(None, ge=dt.date(2000, 1, 1), le=dt.date(2101, 12, 31), description="发布日期（封面、PDF 元数据），默认为次年 1 月 1 日")
     amount_unit: Literal["万元", "元"] = Field("万元", description="未带单位的金额按此单位解读")
 
     @property
@@ -62,8 +84,8 @@ class Unit(Strict):
 
 
 class Overview(Strict):
-    duties: str = Field("", max_length=200_000, description="部门职责（Markdown，编号条目）")
-    organization: str = Field("", max_length=200_000, description="机构设置（Markdown）")
+    duties: Markdown = Field("", max_length=200_000, description="部门职责（Markdown，编号条目）")
+    organization: Markdown = Field("", max_length=200_000, description="机构设置（Markdown）")
     member_units: list[str] = Field(default_factory=list, description="部门决算包含的单位（决算单位构成）")
 
 
@@ -186,19 +208,19 @@ class ThreePublicAmounts(Strict):
 
 
 class ThreePublicCounts(Strict):
-    abroad_groups: int = Field(0, ge=0, description="因公出国（境）团组数")
-    abroad_people: int = Field(0, ge=0, description="因公出国（境）人次")
-    vehicles_purchased: int = Field(0, ge=0, description="使用财政拨款购置公务用车辆数")
-    vehicles_held: int = Field(0, ge=0, description="财政拨款开支运行维护费的公务用车保有量")
+    abroad_groups: int = Field(0, ge=0, le=MAX_COUNT, description="因公出国（境）团组数")
+    abroad_people: int = Field(0, ge=0, le=MAX_COUNT, description="因公出国（境）人次")
+    vehicles_purchased: int = Field(0, ge=0, le=MAX_COUNT, description="使用财政拨款购置公务用车辆数")
+    vehicles_held: int = Field(0, ge=0, le=MAX_COUNT, description="财政拨款开支运行维护费的公务用车保有量")
     domestic_reception: Money = _m("国内接待费")
-    domestic_batches: int = Field(0, ge=0, description="国内接待批次")
-    domestic_people: int = Field(0, ge=0, description="国内接待人次")
+    domestic_batches: int = Field(0, ge=0, le=MAX_COUNT, description="国内接待批次")
+    domestic_people: int = Field(0, ge=0, le=MAX_COUNT, description="国内接待人次")
     foreign_affairs_reception: Money = _m("其中外事接待费")
-    foreign_affairs_batches: int = Field(0, ge=0, description="其中外事接待批次")
-    foreign_affairs_people: int = Field(0, ge=0, description="其中外事接待人次")
+    foreign_affairs_batches: int = Field(0, ge=0, le=MAX_COUNT, description="其中外事接待批次")
+    foreign_affairs_people: int = Field(0, ge=0, le=MAX_COUNT, description="其中外事接待人次")
     abroad_reception: Money = _m("国（境）外接待费")
-    abroad_batches: int = Field(0, ge=0, description="国（境）外接待批次")
-    abroad_reception_people: int = Field(0, ge=0, description="国（境）外接待人次")
+    abroad_batches: int = Field(0, ge=0, le=MAX_COUNT, description="国（境）外接待批次")
+    abroad_reception_people: int = Field(0, ge=0, le=MAX_COUNT, description="国（境）外接待人次")
 
 
 class ThreePublic(Strict):
@@ -241,15 +263,15 @@ class OfficeRunning(Strict):
 
 
 class Vehicles(Strict):
-    ministerial: int = Field(0, ge=0, description="副部（省）级及以上领导用车")
-    principal: int = Field(0, ge=0, description="主要负责人用车")
-    leader: int = Field(0, ge=0, description="符合规定领导干部用车")
-    confidential: int = Field(0, ge=0, description="机要通信用车")
-    emergency: int = Field(0, ge=0, description="应急保障用车")
-    law_enforcement: int = Field(0, ge=0, description="执法执勤用车")
-    special: int = Field(0, ge=0, description="特种专业技术用车")
-    retiree: int = Field(0, ge=0, description="离退休干部（服务）用车")
-    other: int = Field(0, ge=0, description="其他用车")
+    ministerial: int = Field(0, ge=0, le=MAX_COUNT, description="副部（省）级及以上领导用车")
+    principal: int = Field(0, ge=0, le=MAX_COUNT, description="主要负责人用车")
+    leader: int = Field(0, ge=0, le=MAX_COUNT, description="符合规定领导干部用车")
+    confidential: int = Field(0, ge=0, le=MAX_COUNT, description="机要通信用车")
+    emergency: int = Field(0, ge=0, le=MAX_COUNT, description="应急保障用车")
+    law_enforcement: int = Field(0, ge=0, le=MAX_COUNT, description="执法执勤用车")
+    special: int = Field(0, ge=0, le=MAX_COUNT, description="特种专业技术用车")
+    retiree: int = Field(0, ge=0, le=MAX_COUNT, description="离退休干部（服务）用车")
+    other: int = Field(0, ge=0, le=MAX_COUNT, description="其他用车")
     other_note: str = Field("", max_length=2000, description="其他用车说明")
 
     @property
@@ -260,9 +282,9 @@ class Vehicles(Strict):
 
 class Assets(Strict):
     vehicles: Vehicles = Field(default_factory=Vehicles)
-    equipment_over_1m: int = Field(0, ge=0, description="单价100万元（含）以上设备（不含车辆）台（套）")
-    general_equipment_over_500k: int = Field(0, ge=0, description="单位价值50万元以上通用设备台（套）（山东2020版式）")
-    special_equipment_over_1m: int = Field(0, ge=0, description="单位价值100万元以上专用设备台（套）（山东2020版式）")
+    equipment_over_1m: int = Field(0, ge=0, le=MAX_COUNT, description="单价100万元（含）以上设备（不含车辆）台（套）")
+    general_equipment_over_500k: int = Field(0, ge=0, le=MAX_COUNT, description="单位价值50万元以上通用设备台（套）（山东2020版式）")
+    special_equipment_over_1m: int = Field(0, ge=0, le=MAX_COUNT, description="单位价值100万元以上专用设备台（套）（山东2020版式）")
 
 
 # ---------------------------------------------------------------- year-over-year and budgets
@@ -287,7 +309,7 @@ class ExpenditureByKind(Strict):
 
 class Prior(Strict):
     """Last year's figures that the year-over-year sentences compare with."""
-    path: str | None = Field(None, description="上年输入目录（相对本目录）；填写后其余上年数据自动取得")
+    path: str | None = Field(None, min_length=1, max_length=1000, description="上年输入目录（相对本目录）；填写后其余上年数据自动取得")
     total: Money | None = Field(None, description="上年收支总计（公开01表总计）")
     income_total: Money | None = Field(None, description="上年收入总计（山西版式分列）")
     expenditure_total: Money | None = Field(None, description="上年支出总计（山西版式分列）")
@@ -335,8 +357,8 @@ class Indicator(Strict):
     initial_target: str = Field("", max_length=2000, description="年初指标值（山西版式）")
     target: str = Field("", max_length=2000, description="年度指标值（山西：调整前指标值）")
     actual: str = Field("", max_length=2000, description="实际完成值")
-    weight: Decimal = Field(ge=0, le=100, description="分值")
-    score: Decimal = Field(ge=0, le=100, description="得分")
+    weight: Score = Field(description="分值")
+    score: Score = Field(description="得分")
     deviation: str = Field("", max_length=5000, description="偏差原因分析及改进措施")
 
 
@@ -348,12 +370,12 @@ class Project(Strict):
     implementer: str | None = Field(None, max_length=200, description="实施单位（山西：预算单位）")
     implementer_code: str = Field("", max_length=50, description="实施单位代码（山西版式）")
     funds: ProjectFunds = Field(default_factory=ProjectFunds)
-    execution_weight: Decimal = Field(Decimal(10), ge=0, le=100, description="预算执行率分值")
-    execution_score: Decimal | None = Field(None, ge=0, le=100, description="预算执行率得分（填写则核对）")
+    execution_weight: Score = Field(Decimal(10), description="预算执行率分值")
+    execution_score: Score | None = Field(None, description="预算执行率得分（填写则核对）")
     goal_expected: str = Field("", max_length=10000, description="年初预期目标")
     goal_actual: str = Field("", max_length=10000, description="目标实际完成情况")
     indicators: list[Indicator] = Field(default_factory=list)
-    total_score: Decimal | None = Field(None, ge=0, le=100, description="总分（填写则核对）")
+    total_score: Score | None = Field(None, description="总分（填写则核对）")
     grade: Literal["优", "良", "中", "差"] | None = Field(None, description="等级（填写则核对）")
     completion: str = Field("", max_length=5000, description="综述：项目绩效目标完成情况")
     problems: str = Field("", max_length=5000, description="综述：发现的主要问题及原因")
@@ -367,14 +389,14 @@ class Project(Strict):
 class KeyEvaluation(Strict):
     project: str = Field(max_length=300)
     amount: Money | None = Field(None, description="涉及预算资金")
-    score: Decimal = Field(ge=0, le=100)
+    score: Score
     grade: Literal["优", "良", "中", "差"] | None = None
-    report: str | None = Field(None, description="评价报告 Markdown 文件（相对输入目录）")
+    report: str | None = Field(None, min_length=1, max_length=1000, description="评价报告 Markdown 文件（相对输入目录）")
 
 
 class Performance(Strict):
     coverage_amount: Money | None = Field(None, description="自评涉及预算资金，默认为各项目全年预算数之和")
-    coverage_share: Decimal | None = Field(None, description="占预算项目支出总额的比例（%），默认100")
+    coverage_share: Decimal | None = Field(None, ge=0, le=100, decimal_places=2, description="占预算项目支出总额的比例（%），默认100")
     overview: str = Field("", max_length=10000, description="从自评情况看，…")
     projects: list[Project] = Field(default_factory=list)
     key_evaluations: list[KeyEvaluation] = Field(default_factory=list)
@@ -382,8 +404,8 @@ class Performance(Strict):
 
 class Attachment(Strict):
     title: str = Field(max_length=300)
-    markdown: str | None = Field(None, description="Markdown 文件（相对输入目录）")
-    pdf: str | None = Field(None, description="PDF 文件（相对输入目录），附在 PDF 之后")
+    markdown: str | None = Field(None, min_length=1, max_length=1000, description="Markdown 文件（相对输入目录）")
+    pdf: str | None = Field(None, min_length=1, max_length=1000, description="PDF 文件（相对输入目录），附在 PDF 之后")
 
 
 class GlossaryEntry(Strict):
