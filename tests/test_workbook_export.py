@@ -47,7 +47,10 @@ def zaozhuang(tmp_path_factory) -> openpyxl.Workbook:
 
 
 def test_a_formatted_sheet_per_table(zaozhuang):
-    assert zaozhuang.sheetnames == [f"公开{n:02d}表" for n in range(1, 10)]
+    assert zaozhuang.sheetnames == [f"公开{n:02d}表" for n in range(1, 10)] + ["自评表1"]   # 单位运行经费 is published
+    project = zaozhuang["自评表1"]
+    assert project["A1"].value == "单位运行经费预算项目支出绩效自评表（2024年度）"
+    assert project.page_setup.orientation == "landscape"
     income = zaozhuang["公开02表"]
     assert income["A1"].value == "收入决算表" and income["A1"].font.b
     assert income["A3"].value == "单位：枣庄市人民政府办公室本级" and income["I3"].value == "金额单位：万元"
