@@ -178,7 +178,8 @@ def _sheet(book: Workbook, block, table, used: set[str]) -> None:
         sheet.row_dimensions[row].height = 15 * max(1, len(note) // (width * 8) + 1)
     for c in range(width):
         sheet.column_dimensions[get_column_letter(c + 1)].width = WIDTHS.get(roles.get(c, "num"), 14)
-    sheet.freeze_panes = sheet.cell(top + head, 1)
+    if head:
+        sheet.freeze_panes = sheet.cell(top + head, 1)
     setup = sheet.page_setup
     setup.paperSize = sheet.PAPERSIZE_A4
     setup.orientation = "landscape" if project or "landscape" in (block.get("class") or "").split() \
