@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ... import catalogue
-from .cells import WorkbookProblem
+from .cells import WorkbookProblem, norm
 from .find import KINDS, Region
 from .tables import ORDER, Fig, Functional
 
@@ -169,11 +169,14 @@ def check_agreement(regions: list[Region], assembled: Assembled) -> None:
         for region in regions:
             found = getattr(region, attribute)
             if found:
-                seen.setdefault(str(found[0]), f"{region.sheet.book} {found[1]}")
+                seen.setdefault(norm(str(found[0])) if attribute == "entity" else str(found[0]),
+                                f"{region.sheet.book} {found[1]}")
         if len(seen) > 1:
             listing = "；".join(f"{where}：{value}" for value, where in seen.items())
             assembled.problems.append(WorkbookProblem(
                 "工作簿", f"各表的{what}不一致（{listing}），一次导入只能是一个单位一个年度"))
         elif seen:
             value, where = next(iter(seen.items()))
+            if attribute == "entity":      # the name as written (norm() folds full-width brackets)
+                value = next(r.entity[0] for r in regions if r.entity)
             setattr(assembled, attribute, (int(value) if attribute == "year" else value, where))

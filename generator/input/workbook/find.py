@@ -156,9 +156,10 @@ def _meta(region: Region, r: int, own: list[tuple[int, str]]) -> None:
         entity = ENTITY_RE.match(text)
         unit = UNIT_RE.search(text)
         if entity and not unit:
-            name = text[entity.end():]
-            year = YEAR_RE.search(name)
-            if year and name.endswith(year.group(0)):      # 单位：某某 2024年度 in one cell
+            raw = re.sub(r"\s+", "", str(region.sheet.value(r, c)))
+            name = re.split(r"[:：]", raw, maxsplit=1)[-1]          # as written, full-width brackets kept
+            year = YEAR_RE.search(norm(name))
+            if year and norm(name).endswith(year.group(0)):      # 单位：某某 2024年度 in one cell
                 name = name[: -len(year.group(0))]
             if name:
                 region.entity = (name, region.sheet.ref(r, c))
