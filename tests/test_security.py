@@ -2,6 +2,7 @@
 outputs are replaced only by a successful build."""
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -215,3 +216,244 @@ def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail("validate did not finish within 10 s")
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+# ---------------------------------------------------------------- bounded templates (compose/sandbox.py)
+
+@pytest.fixture
+def quick_budget(monkeypatch):
+    import generator.compose.sandbox as sandbox
+
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+
+
+@pytest.mark.parametrize("cover, what", [
+    ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}", "循环次数过多"),
+    ("{% for a in range(10000) %}{% for b in range(10000) %}x{% endfor %}{% endfor %}", "模板运行超过"),
+    ("{% set s = 'a' * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}", "模板运行超过"),
+    ("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(1) }}", "递归过深"),
+    ("\n\n{{ 1 / 0 }}", "除以零"),
+    ("{{ range(10 ** 9) | list }}", "range() 过大"),
+    ("{{ 'x' * 10 ** 9 }}", "过长"),
+    ("{{ 'x' | center(10 ** 9) }}", "过大"),
+    ("{{ '%999999999s' | format(1) }}", "格式宽度过大"),
+    ("{{ '{:>999999999}'.format(1) }}", "格式宽度过大"),
+    ("{{ 7 ** 99999999 }}", "乘方结果过大"),
+])
+def test_template_that_hangs_or_errs_names_its_file_and_line(tmp_path, quick_budget, cover, what):
+    profile = _profile(tmp_path, cover)
+    with pytest.raises(ProfileError) as caught:
+        run(CLEAN, ("html",), profile=str(profile))
+    message = str(caught.value)
+    assert what in message and "cover.html.j2" in message
+    assert f"第{cover.count(chr(10)) + 1}行" in message
+
+
+def test_template_error_is_exit_2_through_the_cli(tmp_path):
+    profile = _profile(tmp_path, "{{ 1 // 0 }}")
+    done = juesuan("build", str(CLEAN), "--profile", str(profile), "-o", str(tmp_path / "out"), "--to", "html")
+    assert done.returncode == 2, done.stderr
+    assert "cover.html.j2 第1行" in done.stderr and "除以零" in done.stderr and "内部错误" not in done.stderr
+
+
+# ---------------------------------------------------------------- nothing read outside its directory
+
+SECRET = "不应出现的外部内容"
+
+
+@pytest.fixture
+def outside(tmp_path):
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "cover.html.j2").write_text(SECRET, encoding="utf-8")
+    (folder / "extra.css").write_text(f'body::after {{ content: "{SECRET}" }}', encoding="utf-8")
+    (folder / "report.md").write_text(f"# 报告\n\n{SECRET}\n", encoding="utf-8")
+    (folder / "a.pdf").write_bytes(b"%PDF-1.4 not read")
+    return folder
+
+
+def _linked_profile(tmp_path, outside, kind: str) -> Path:
+    folder = _profile(tmp_path, "{% include 'tables/extra.html.j2' %}")
+    (folder / "styles").mkdir()
+    if kind == "template":
+        (folder / "templates" / "cover.html.j2").unlink()
+        (folder / "templates" / "cover.html.j2").symlink_to(outside / "cover.html.j2")
+    elif kind == "stylesheet":
+        (folder / "styles" / "extra.css").symlink_to(outside / "extra.css")
+    elif kind == "directory":
+        (folder / "templates" / "tables").symlink_to(outside)
+    return folder
+
+
+@pytest.mark.parametrize("kind", ["template", "stylesheet", "directory"])
+def test_profile_symlink_leading_outside_is_refused(tmp_path, outside, kind):
+    profile = _linked_profile(tmp_path, outside, kind)
+    with pytest.raises(ProfileError) as caught:
+        run(CLEAN, ("html",), profile=str(profile))
+    assert "符号链接" in str(caught.value) and str(outside) in str(caught.value)
+
+
+def test_input_that_ships_a_profile_cannot_link_outside(tmp_path, outside):
+    source = tmp_path / "input"
+    source.mkdir()
+    data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
+    data["unit"]["profile"] = "./my-profile"
+    (source / "unit.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    profile = _linked_profile(tmp_path, outside, "stylesheet")
+    shutil.move(str(profile), source / "my-profile")
+    done = juesuan("build", str(source), "-o", str(tmp_path / "out"), "--to", "pdf")
+    assert done.returncode == 2 and "符号链接" in done.stderr and "extra.css" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def _with_attachment(tmp_path: Path, field: str, target: str) -> Path:
+    source = tmp_path / "input"
+    source.mkdir(exist_ok=True)
+    data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
+    if field == "report":
+        data["performance"]["key_evaluations"][0]["report"] = target
+    else:
+        data["attachments"] = [{"title": "附件", field: target}]
+    (source / "unit.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return source
+
+
+@pytest.mark.parametrize("field, name", [("report", "report.md"), ("markdown", "report.md"), ("pdf", "a.pdf")])
+def test_input_symlink_leading_outside_is_refused(tmp_path, outside, field, name):
+    from generator.input.load import InputError, load
+
+    source = _with_attachment(tmp_path, field, f"files/{name}")
+    (source / "files").mkdir()
+    (source / "files" / name).symlink_to(outside / name)
+    with pytest.raises(InputError) as caught:
+        load(source)
+    assert "符号链接" in str(caught.value) and f"files/{name}" in str(caught.value)
+    (source / "files" / name).unlink()
+    (source / "files").rmdir()
+    (source / "files").symlink_to(outside)               # a symlinked directory
+    with pytest.raises(InputError, match="符号链接"):
+        load(source)
+
+
+def test_prior_path_stays_beside_the_input(tmp_path, monkeypatch):
+    from generator.input.load import InputError, load
+
+    source = tmp_path / "a" / "b" / "input"
+    source.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "unit.yaml").write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
+    data["prior"] = {"path": "../../../elsewhere"}
+    (source / "unit.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="不在允许的目录内.*JUESUAN_ALLOWED_ROOTS"):
+        load(source)
+    monkeypatch.setenv("JUESUAN_ALLOWED_ROOTS", str(elsewhere))
+    with pytest.raises(InputError, match="年度为 2024，应为 2023"):      # read, since the root is allowed
+        load(source)
+
+
+# ---------------------------------------------------------------- report Markdown and PDF attachments
+
+@pytest.mark.parametrize("text, limit", [
+    ("|" + "a|" * 3000 + "\n|" + "-|" * 3000 + "\n|" + "1|" * 3000 + "\n", "列数过多（上限 30 列）"),
+    ("|a|b|\n|-|-|\n" + "|1|2|\n" * 2500, "行数过多（上限 2000 行）"),
+    (">" * 5000 + " 深\n", "嵌套过深（上限 8 层）"),
+    ("\n".join("  " * i + "- 项" for i in range(40)), "嵌套过深（上限 8 层）"),
+    ("长" * 200_001, "过长"),
+])
+def test_report_markdown_over_the_limits_is_refused_by_name(tmp_path, text, limit):
+    from generator.input.load import InputError, load
+
+    source = _with_attachment(tmp_path, "report", "报告.md")
+    (source / "报告.md").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load(source)
+    assert "报告.md" in str(caught.value) and limit in str(caught.value)
+
+
+def test_duties_over_the_limits_are_refused():
+    from pydantic import ValidationError
+
+    from generator.input.model import Overview
+
+    with pytest.raises(ValidationError, match="上限 30 列"):
+        Overview(duties="|" + "a|" * 40 + "\n|" + "-|" * 40 + "\n")
+
+
+def test_dense_emphasis_prints_literally():
+    from generator.compose.markdown import to_html
+
+    assert to_html("*重点* 与 `代码`") == "<p><em>重点</em> 与 <code>代码</code></p>\n"
+    html = to_html("*a" * 10_000)
+    assert "<em>" not in html and html.count("*a") == 10_000
+
+
+def _pdf(tmp_path: Path, name: str, **options) -> Path:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    path = tmp_path / name
+    pdf.save(path, **options)
+    return path
+
+
+def test_encrypted_damaged_and_bomb_pdfs_are_refused_by_name(tmp_path, monkeypatch):
+    import pikepdf
+
+    from generator.input import pdfsafe
+    from generator.input.load import InputError, load
+
+    source = _with_attachment(tmp_path, "pdf", "x.pdf")
+    cases = {"已加密": lambda: _pdf(source, "x.pdf", encryption=pikepdf.Encryption(owner="o", user="u")),
+             "加密（设有密码": lambda: _pdf(source, "x.pdf", encryption=pikepdf.Encryption(owner="o", user="")),
+             "已损坏": lambda: (source / "x.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<>>\n%%EOF garbage")}
+    for expected, make in cases.items():
+        make()
+        with pytest.raises(InputError) as caught:
+            load(source)
+        assert "x.pdf" in str(caught.value) and expected in str(caught.value), expected
+    monkeypatch.setattr(pdfsafe, "INFLATED_BYTES", 1 << 20)
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].obj["/Bomb"] = pdf.make_stream(zlib.compress(bytes(4 << 20)), Filter=pikepdf.Name.FlateDecode)
+    pdf.save(source / "x.pdf", compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    with pytest.raises(InputError, match="x.pdf.*疑似压缩炸弹"):
+        load(source)
+
+
+def test_attached_pdf_actions_are_removed(tmp_path):
+    import pikepdf
+
+    from generator.input.load import load
+    from generator.render.pdf.engine import append_pdfs
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0].obj
+    js = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    pdf.Root.OpenAction = js
+    pdf.Root.AA = pikepdf.Dictionary(WC=js)
+    pdf.Root.Names = pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(Names=pikepdf.Array(["x", js])))
+    page.AA = pikepdf.Dictionary(O=js)
+    annots = []
+    for action in (pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("/bin/sh")),
+                   pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("http://example.com/")),
+                   pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(2)"))):
+        annots.append(pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                                           Rect=[0, 0, 10, 10], A=action)))
+    page.Annots = pikepdf.Array(annots)
+    source = _with_attachment(tmp_path, "pdf", "active.pdf")
+    pdf.save(source / "active.pdf")
+    loaded = load(source)
+    host = _pdf(tmp_path, "host.pdf").read_bytes()
+    combined = append_pdfs(host, [("附件", loaded.pdfs["active.pdf"])])
+    with pikepdf.open(io.BytesIO(combined)) as out:
+        assert len(out.pages) == 2
+        assert "/OpenAction" not in out.Root and "/AA" not in out.Root
+        text = b"".join(obj.read_bytes() if isinstance(obj, pikepdf.Stream) else repr(obj).encode()
+                        for obj in out.objects)
+    for marker in (b"/Launch", b"/JavaScript", b"/URI", b"app.alert", b"/bin/sh", b"example.com"):
+        assert marker not in text, marker
+    assert str(Path(loaded.pdfs["active.pdf"])) == str((source / "active.pdf").resolve())

@@ -29,7 +29,7 @@ from ..profile import ProfileError, builtin_root
 RENDER_SECONDS = 20.0
 OUTPUT_CHARS = 30_000_000
 RANGE_ITEMS = 100_000
-RANGE_TOTAL = 2_000_000
+RANGE_TOTAL = 1_000_000
 MAX_SIZE = 1_000_000
 # a format width or precision of a million or more ("%9999999s", "{:>9999999}", "%*s")
 _WIDTH = re.compile(r"%[-+ #0]*(\d{7,}|\*)|%[-+ #0]*\d*\.\d{7,}|\{[^{}]*:[^{}]*\d{7,}")
@@ -228,9 +228,39 @@ class ConfinedLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+
+
+def confine_profile(profile) -> list[Path]:
+    """Every template and stylesheet of the profile's layers must really lie inside the chain's directories,
+    the built-in templates or the font directories: a symlink leading elsewhere is refused by name (before
+    any renderer reads a stylesheet). Returns those roots."""
+    roots = [Path(os.path.realpath(p)) for p in
+             (builtin_root(), *(layer.path for layer in profile.layers), *map(os.path.expanduser, FONT_DIRS))]
+
+    def check(path: str) -> None:
+        real = Path(os.path.realpath(path))
+        if not any(real == root or root in real.parents for root in roots):
+            raise ProfileError(f"版式文件是指向版式目录以外（{real}）的符号链接，已拒绝读取", path)
+
+    for layer in profile.layers:
+        if os.path.islink(layer.path / "profile.yaml"):
+            check(str(layer.path / "profile.yaml"))
+        for folder in (layer.templates, layer.styles):
+            if not os.path.lexists(folder):
+                continue
+            check(str(folder))
+            for top, dirs, files in os.walk(folder):
+                for name in dirs + files:
+                    path = os.path.join(top, name)
+                    if os.path.islink(path):
+                        check(path)
+    return roots
+
+
 def bounded_environment(profile, **options) -> BoundedEnvironment:
     """The sandboxed, bounded environment of `profile`'s templates (document.py adds its filters)."""
-    roots = [builtin_root(), *(layer.path for layer in profile.layers)]
+    roots = confine_profile(profile)
     env = BoundedEnvironment(loader=ConfinedLoader(profile.template_dirs(), roots),
                              bytecode_cache=bytecode_cache(), **options)
     return env
