@@ -3,6 +3,7 @@ tests/fixtures/workbooks/make_workbooks.py, not `export`) import to the figures 
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 import importlib.util
 import shutil
 from pathlib import Path
@@ -162,3 +163,24 @@ def test_shanxi_table_10_goes_to_procurement_unless_another_file_holds_it(workbo
     wb.save(tmp_path / "changed.xlsx")
     result = import_into(target, tmp_path / "changed.xlsx")
     assert "Sheet10!C7：公开10表 procurement.goods 为 4000.00元，而 narrative.yaml 中为 0.30" in result.output
+
+
+def test_three_public_with_a_row_per_item(workbooks, tmp_path):
+    """Some units print 公开09表 transposed: 合计, 因公出国（境）费 … down, 预算数 | 决算数 across."""
+    book = openpyxl.load_workbook(workbooks[("zaozhuang-2024", "sheets")])
+    wide = [book["三公"].cell(8, c).value for c in range(1, 13)]
+    book.remove(book["三公"])
+    ws = book.create_sheet("三公经费")
+    ws["A1"], ws["C2"] = "财政拨款“三公”经费支出决算表", "公开09表"
+    ws["A3"], ws["C3"] = "单位：枣庄市人民政府办公室本级", "金额单位：万元"
+    ws["A4"], ws["B4"], ws["C4"] = "项目", "预算数", "决算数"
+    labels = ["合计", "1．因公出国（境）费", "2．公务用车购置及运行维护费", "（1）公务用车购置费",
+              "（2）公务用车运行维护费", "3．公务接待费"]
+    for i, label in enumerate(labels):
+        ws.cell(5 + i, 1, label), ws.cell(5 + i, 2, wide[i]), ws.cell(5 + i, 3, wide[6 + i])
+    path = tmp_path / "transposed.xlsx"
+    book.save(path)
+    want = printed(with_imported_tables("zaozhuang-2024", workbooks[("zaozhuang-2024", "sheets")], tmp_path / "a"))
+    got = printed(with_imported_tables("zaozhuang-2024", path, tmp_path / "b"))
+    assert got["three_public"] == want["three_public"]
+    assert got["three_public"][1][-1] == Decimal("72.55")

@@ -299,8 +299,7 @@ def read_three_public(region: Region, reading: Reading) -> dict[str, dict[str, F
             columns[c] = (block, field_name)
     found: dict[str, dict[str, Fig]] = {"budget": {}, "actual": {}}
     if not columns:
-        reading.problems.append(WorkbookProblem(region.where, "找不到“预算数”“决算数”栏"))
-        return found
+        return _three_public_by_rows(region, reading, found)
     rows = [r for r in region.body_rows if any(sheet.own(r, c) not in ("", None) for c in columns)]
     placed = set()
     for r in rows[:1]:
@@ -310,6 +309,30 @@ def read_three_public(region: Region, reading: Reading) -> dict[str, dict[str, F
             if fig:
                 found[block][field_name] = fig
     _report_rest(region, reading, placed, "“三公”经费表只有一行数据")
+    return found
+
+
+def _three_public_by_rows(region: Region, reading: Reading, found: dict) -> dict:
+    """The transposed layout: a row per item (合计, 因公出国（境）费, … 公务接待费), columns 预算数 | 决算数."""
+    sheet = region.sheet
+    blocks = {c: ("budget" if "预算" in region.heading(c) else "actual") for c in region.headings
+              if "预算" in region.heading(c) or "决算" in region.heading(c)}
+    if not blocks:
+        reading.problems.append(WorkbookProblem(region.where, "找不到“预算数”“决算数”栏"))
+        return found
+    placed = set()
+    for r in region.body_rows:
+        label = next((label_key(sheet.value(r, c)) for c in range(min(blocks)) if norm(sheet.value(r, c))), "")
+        if "购置及运行" in label:
+            label = "小计"          # 公务用车购置及运行维护费 as its own row is the vehicle subtotal
+        field_name = next((f for f, words in THREE_PUBLIC_FIELDS if any(w in label for w in words)), None)
+        for c, block in blocks.items():
+            if field_name:
+                placed.add((r, c))
+                fig = reading.figure(region, r, c)
+                if fig:
+                    found[block][field_name] = fig
+    _report_rest(region, reading, placed, "“三公”经费表中不认识这一行")
     return found
 
 
