@@ -25,7 +25,7 @@ from generator.charts.plan import merged_settings
 from generator.profile import numfmt
 from generator.pipeline import run
 from generator.charts import DEFAULT_SETTINGS, Chart, build_charts
-from generator.fonts import prepared_fonts
+from generator.fonts import face_for
 from generator.input.model import Prior
 from generator.facts.narrative import narrate
 from generator.profile import ProfileError
@@ -208,27 +208,27 @@ def test_shanxi_number_format_and_complement_rule(example):
 def _pinned_font():
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(prepared_fonts()["JS Serif"]), lazy=True)
+    face = face_for("Noto Serif CJK SC")
+    font = TTFont(face.file, fontNumber=face.index, lazy=True)
     return font, font["name"].getDebugName(6), font.getBestCmap()
 
 
 def _pinned_glyph_ids(text: str) -> tuple[str, list[str]]:
-    """The SVG glyph ids matplotlib gives `text` when drawn from the pinned (HarfBuzz-subset) file:
-    "{PostScript name}-{glyph index:x}" — a system copy of Noto Serif CJK has other glyph indices."""
+    """The SVG glyph ids matplotlib gives `text` when drawn from the body font's face:
+    "{PostScript name}-{glyph index:x}"."""
     font, name, cmap = _pinned_font()
     return name, [f"{name}-{font.getGlyphID(cmap[ord(ch)]):x}" for ch in text if not ch.isspace()]
 
 
 @pytest.mark.parametrize("name", SEEDS)
 def test_svg_writes_every_label_as_text_in_the_pinned_family(example, name):
-    """Default svg_text: text — each label is one <text> in family 'JS Serif' (the pinned role), its whole
-    face behind it for characters outside the role's common part."""
+    """Default svg_text: text — each label is one <text> in the family the profile's font names."""
     for chart in example(name).charts.values():
         svg = chart.svg
         texts = [htmllib.unescape(t) for t in re.findall(r"<text [^>]*>([^<]*)</text>", svg)]
         assert texts == list(chart.labels), chart.id
         families = set(re.findall(r"font-family: ([^;\"]+)", svg))
-        assert families == {"'JS Serif', 'JS Serif Full'"}, (chart.id, families)
+        assert families == {"'Noto Serif CJK SC'"}, (chart.id, families)
         assert "<path id=" not in svg                                   # no glyph outlines
 
 
@@ -258,19 +258,16 @@ def test_weasyprint_draws_svg_text_with_the_pinned_font(example):
     import pdfplumber
     from weasyprint import HTML
 
-    from generator.fonts import common_fonts, prepared_fonts
-    from generator.render.pdf.fonts import PinnedFontConfiguration
-
     ex = example("zaozhuang-2024")
     chart = ex.charts["fig6"]
     data = base64.b64encode(chart.svg.encode()).decode()
     html = f'<html><body><img style="width:15cm" src="data:image/svg+xml;base64,{data}"></body></html>'
-    pdf = HTML(string=html).write_pdf(font_config=PinnedFontConfiguration(prepared_fonts(), common_fonts()))
+    pdf = HTML(string=html).write_pdf()
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         page = document.pages[0]
         text = re.sub(r"\s+", "", page.extract_text())
         fonts = {c["fontname"].split("+")[-1] for c in page.chars}
-    assert fonts == {"JS-Serif"}
+    assert fonts == {"Noto-Serif-CJK-SC"}
     for label in chart.labels:
         assert label.replace(" ", "") in text
 
@@ -278,14 +275,16 @@ def test_weasyprint_draws_svg_text_with_the_pinned_font(example):
 def test_every_text_object_names_the_pinned_font_file(example, monkeypatch):
     from matplotlib.text import Text
 
-    pinned = str(prepared_fonts()["JS Serif"])
+    face = face_for("Noto Serif CJK SC")
+    pinned = face.file
     seen: list[str] = []
     original = ch._Canvas.save
 
     def checked(self):
         for text in self.fig.findobj(Text):
             if text.get_visible() and text.get_text():
-                assert text.get_fontproperties().get_file() == pinned, text.get_text()
+                file = text.get_fontproperties().get_file()
+                assert (file, file.face_index) == (pinned, face.index), text.get_text()
                 seen.append(text.get_text())
         return original(self)
 

@@ -55,8 +55,22 @@ def test_all_fonts_embedded_as_subsets(built):
     assert names
     assert all(re.match(r"^[A-Z]{6}\+", n) for n in names), names
     families = {n.split("+", 1)[1] for n in names}
-    assert {"JS-Serif", "JS-Sans-Bold,-Bold", "JS-Serif-Bold,-Bold"} <= families, families
-    assert not [f for f in families if not f.startswith("JS-")], families  # no fontconfig substitution
+    # the profile's families only: nothing substituted by fontconfig
+    assert families == {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold", "Noto-Serif-CJK-SC-Bold", "AR-PL-UKai-CN"}, \
+        families
+
+
+def test_metadata_names_the_font_files_with_their_hashes(built):
+    import pikepdf
+
+    from generator import fonts
+
+    with pikepdf.open(io.BytesIO(built("yanzhou-2024").pdf_bytes)) as pdf:
+        recorded = str(pdf.docinfo["/JuesuanFonts"])
+    body = fonts.face_for("Noto Serif CJK SC")
+    assert f"body=Noto Serif CJK SC NotoSerifCJK-Regular.ttc#2 sha256={fonts.sha256(body.file)}" in recorded
+    assert "title=Noto Serif CJK SC:bold NotoSerifCJK-Bold.ttc#2" in recorded
+    assert "heading2=AR PL UKai CN ukai.ttc#0" in recorded
 
 
 def test_every_input_character_has_a_glyph():
@@ -66,7 +80,8 @@ def test_every_input_character_has_a_glyph():
 
 
 def test_missing_glyph_is_reported():
-    assert missing_glyphs("兖州𪚥") == ["𪚥"]
+    assert missing_glyphs("兖州\U000F0001", {}) == ["\U000F0001"]      # a private-use plane: no font has it
+    assert missing_glyphs("兖州𫖯𬌗𬭚", {}) == []                        # Ext-B that Noto Serif CJK SC draws
 
 
 def test_same_input_gives_identical_pdf_bytes():
@@ -76,24 +91,10 @@ def test_same_input_gives_identical_pdf_bytes():
     assert b"/tmp" not in first and b"/root" not in first and b"/home" not in first
 
 
-def test_missing_or_altered_pinned_font_fails_loudly(monkeypatch, tmp_path):
-    import dataclasses
-
+def test_a_family_that_is_not_installed_fails_loudly_naming_it():
     import pytest
 
     from generator import fonts
 
-    monkeypatch.setenv("JUESUAN_CACHE", str(tmp_path))
-    fonts.prepared_fonts.cache_clear()
-    try:
-        gone = dataclasses.replace(fonts.FACES[0], source=str(tmp_path / "NotoSerifCJK-Regular.ttc"))
-        monkeypatch.setattr(fonts, "FACES", (gone,))
-        with pytest.raises(fonts.FontError, match="fonts-noto-cjk"):
-            fonts.prepared_fonts()
-        altered = tmp_path / "altered.ttc"
-        altered.write_bytes(b"not the pinned font")
-        monkeypatch.setattr(fonts, "FACES", (dataclasses.replace(fonts.FACES[0], source=str(altered)),))
-        with pytest.raises(fonts.FontError, match="与固定版本不同"):
-            fonts.prepared_fonts()
-    finally:
-        fonts.prepared_fonts.cache_clear()
+    with pytest.raises(fonts.FontError, match="找不到字体“方正不存在体”.*JUESUAN_FONTS"):
+        fonts.faces({"fonts": {"body": "方正不存在体"}})

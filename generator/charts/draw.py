@@ -16,11 +16,10 @@ import os
 import struct
 import zlib
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from ..cache import cache_root
-from ..fonts import prepared_fonts, with_whole_face
+from .. import fonts
 from ..input.money import ZERO, cents
 from ..profile import ProfileError, numfmt
 from . import cache
@@ -33,8 +32,8 @@ def draw_charts(plan: ChartPlan) -> dict[str, Chart]:
     if not plan.drawing:
         return {chart_id: item for chart_id, _, item in plan.figures}
     font = _font_path(plan.settings["font"])
-    stat = font.stat()
-    key = cache.plan_key(plan, f"{font}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    stat = os.stat(font)
+    key = cache.plan_key(plan, f"{font}\0{font.face_index}\0{stat.st_size}\0{stat.st_mtime_ns}")
     charts = cache.recall(key)
     if charts is None:
         charts = {chart_id: item if isinstance(item, Chart)
@@ -69,20 +68,26 @@ def _matplotlib() -> dict[str, Any]:
     return _MPL
 
 
-def _font_path(role: str) -> Path:
-    faces = prepared_fonts()
-    if role not in faces:
-        raise ProfileError(f"charts.font 应为固定字体之一（{'、'.join(faces)}），实为“{role}”")
-    return Path(faces[role])
+def _font_spec(font: str) -> str:
+    """charts.font: a role of the profile's `fonts:` (body, table…), a family or an older role name."""
+    spec = fonts.roles_of({}).get(font) or font
+    return fonts.LEGACY.get(spec, spec)
 
 
-def _font_file(role: str) -> str:
-    path = str(_font_path(role))
-    mpl = _matplotlib()
-    if path not in mpl["registered"]:
-        mpl["fontManager"].addfont(path)      # registered for completeness; every Text below names the file
-        mpl["registered"].add(path)
-    return path
+def _font_path(font: str):
+    """The face's file with its index in a collection (matplotlib's FontPath), found like the PDF's fonts."""
+    from matplotlib.font_manager import FontPath
+
+    try:
+        face = fonts.face_for(_font_spec(font))
+    except fonts.FontError as error:
+        raise ProfileError(f"charts.font：{error}") from None
+    return FontPath(face.file, face.index)
+
+
+def _font_file(font: str):
+    """The file every Text names (never looked up by family, so the drawing cannot substitute a font)."""
+    return _font_path(font)
 
 
 def _rc(s: dict) -> dict[str, Any]:
@@ -118,9 +123,8 @@ class _Canvas:
         mpl["FigureCanvasAgg"](self.fig)
         path = _font_file(s["font"])
         size = float(s["font_size"])
-        # drawn from the file; the families are the CSS role name and its whole face, which SVG <text>
-        # (svg_text: text) names for the PDF's pinned fonts (fonts.with_whole_face)
-        family = with_whole_face(s["font"])
+        # drawn from the file; the family is what SVG <text> (svg_text: text) names for the PDF's fonts
+        family = fonts.parse(_font_spec(s["font"]))[0]
         self.font = mpl["FontProperties"](family=family, fname=path, size=size)
         self.small = mpl["FontProperties"](family=family, fname=path, size=size - 1)
         self.labels: list[str] = []

@@ -1,15 +1,15 @@
-"""PDF writer: WeasyPrint over the composed HTML with the profile's CSS and the pinned fonts.
+"""PDF writer: WeasyPrint over the composed HTML with the profile's CSS and fonts.
 
-Only presentation happens here. Resources are fetched through `ConfinedFetcher`: files under the
-allowed roots (fonts cache, built-in templates, the input directory) and data: URLs; nothing else
-from the file system and no network.
+Only presentation happens here, through WeasyPrint's documented API: HTML(string=…), CSS(string=…),
+FontConfiguration, Document.write_pdf. Fonts are the profile's families as fontconfig finds them (fonts/);
+the PDF's metadata names the font files used. Resources are fetched through `ConfinedFetcher`: files under
+the allowed roots (built-in templates, the profile's layers, the input directory) and data: URLs; nothing
+else from the file system and no network.
 """
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-
-import cssselect2
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -17,12 +17,12 @@ from weasyprint.urls import URLFetcher
 
 from ... import fonts
 from ...profile import Profile, builtin_root
-from .fallback import with_whole_faces
-from .tree import prepared_tree
-from .fonts import PinnedFontConfiguration
+from .tree import sized_html
 
 # WeasyPrint logs every refused fetch and unsupported CSS property; our own checks report what matters.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+PDF_VARIANTS = (None, "pdf/a-2b")
 
 
 class ConfinedFetcher(URLFetcher):
@@ -43,13 +43,16 @@ class ConfinedFetcher(URLFetcher):
 
 
 def settings_css(profile: Profile) -> str:
-    """The profile's `fonts:` and `page:` settings as CSS, applied after the stylesheets."""
+    """The profile's `fonts:` and `page:` settings as CSS, applied after the stylesheets: each role's family
+    and weight as --font-<role> / --weight-<role> (print.css uses them in pairs)."""
     settings = profile.settings
-    fonts_by_role = settings.get("fonts", {})
-    variables = " ".join(f'--font-{_css_token(role)}: "{_css_string(family)}";'
-                         for role, family in fonts_by_role.items())
+    variables = []
+    for role, spec in fonts.roles_of(settings).items():
+        family, bold = fonts.parse(spec)
+        variables.append(f'--font-{_css_token(role)}: "{_css_string(family)}"; '
+                         f'--weight-{_css_token(role)}: {"bold" if bold else "normal"};')
     page = settings.get("page", {})
-    rules = [f":root {{ {variables} }}"]
+    rules = [f":root {{ {' '.join(variables)} }}"]
     if page.get("size") or page.get("margin"):
         rules.append(f"@page {{ size: {_css_token(page.get('size', 'A4'))}; "
                      f"margin: {_css_token(page.get('margin', '37mm 26mm 35mm 28mm'))}; }}")
@@ -78,40 +81,29 @@ def profile_css(profile: Profile) -> list[tuple[str, str | None]]:
     return [*sources, (settings_css(profile), None)]
 
 
-def stylesheets(sources: list[tuple[str, str | None]], fetcher: URLFetcher,
-                font_config: FontConfiguration) -> list[CSS]:
-    # @font-face rules in a profile's sheets only take effect with the FontConfiguration shared with render().
-    return [CSS(string=with_whole_faces(text), base_url=base_url, url_fetcher=fetcher, font_config=font_config)
-            for text, base_url in sources]
-
-
-class TreeHTML(HTML):
-    """A WeasyPrint document from an element tree we parsed and sized ourselves (tree.py): the attributes
-    HTML.__init__ sets after parsing, set from our tree instead of from tinyhtml5's."""
-
-    def __init__(self, root, base_url: str, url_fetcher: URLFetcher):
-        self.base_url = base_url
-        self.url_fetcher = url_fetcher
-        self.media_type = "print"
-        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
-        self.etree_element = self.wrapper_element.etree_element
-
-
 class Engine:
     """WeasyPrint with the profile's stylesheets and fonts loaded. Loading them is a good part of a build, so
     a process keeps the engine of each profile it has used (a batch worker prepares them once)."""
 
     def __init__(self, profile: Profile):
+        fonts.activate()                     # FONTCONFIG_FILE for --fonts/JUESUAN_FONTS, before fontconfig loads
         self.profile = profile
+        self.fonts_used = fonts.used(profile.settings)    # also: every role's family is installed
         self.roots = [builtin_root(), *(layer.path for layer in profile.layers)]
-        self.font_config = PinnedFontConfiguration(fonts.prepared_fonts(), fonts.common_fonts())
-        self.sheets = stylesheets(profile_css(profile), ConfinedFetcher(self.roots), self.font_config)
+        self.font_config = FontConfiguration()
+        fetcher = ConfinedFetcher(self.roots)
+        # @font-face rules in a profile's sheets only take effect with the FontConfiguration shared with render()
+        self.sheets = [CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=self.font_config)
+                       for text, base_url in profile_css(profile)]
 
     def render(self, html: str, input_dir: Path):
         """Lay out the document; returns the WeasyPrint Document (pages are inspectable before writing)."""
         fetcher = ConfinedFetcher([*self.roots, input_dir])
-        document = TreeHTML(prepared_tree(html, self.profile), input_dir.resolve().as_uri() + "/", fetcher)
-        return document.render(stylesheets=self.sheets, font_config=self.font_config)
+        document = HTML(string=sized_html(html, self.profile), base_url=input_dir.resolve().as_uri() + "/",
+                        url_fetcher=fetcher)
+        rendered = document.render(stylesheets=self.sheets, font_config=self.font_config)
+        rendered.metadata.custom["JuesuanFonts"] = self.fonts_used
+        return rendered
 
 
 _ENGINES: dict[tuple, Engine] = {}
@@ -119,8 +111,8 @@ _KEEP_ENGINES = 8
 
 
 def engine_for(profile: Profile) -> Engine:
-    """The engine of `profile`, made once per process for the same profile files and settings."""
-    key = profile.identity()
+    """The engine of `profile`, made once per process for the same profile files, settings and font directory."""
+    key = (profile.identity(), str(fonts.font_dir()))
     engine = _ENGINES.get(key)
     if engine is None:
         if len(_ENGINES) >= _KEEP_ENGINES:
@@ -133,8 +125,10 @@ def render_pdf(html: str, profile: Profile, input_dir: Path):
     return engine_for(profile).render(html, input_dir)
 
 
-def pdf_bytes(document) -> bytes:
-    return document.write_pdf(pdf_identifier=b"juesuan", uncompressed_pdf=False)
+def pdf_bytes(document, variant: str | None = None) -> bytes:
+    """The PDF; `variant` "pdf/a-2b" for archiving (XMP metadata, output intent, every font embedded)."""
+    return document.write_pdf(pdf_identifier=b"juesuan", uncompressed_pdf=False, custom_metadata=True,
+                              pdf_variant=variant)
 
 
 def append_pdfs(data: bytes, attachments: list[tuple[str, Path]]) -> bytes:
@@ -158,6 +152,9 @@ def append_pdfs(data: bytes, attachments: list[tuple[str, Path]]) -> bytes:
     return out.getvalue()
 
 
-def pdf_document(html: str, profile: Profile, input_dir: Path, attachments: list[tuple[str, Path]]) -> bytes:
-    """The publication's PDF bytes, attachments appended."""
-    return append_pdfs(pdf_bytes(render_pdf(html, profile, input_dir)), attachments)
+def pdf_document(html: str, profile: Profile, input_dir: Path, attachments: list[tuple[str, Path]],
+                 variant: str | None = None) -> bytes:
+    """The publication's PDF bytes, attachments appended. `variant` defaults to the profile's `pdf.variant`."""
+    if variant is None:
+        variant = (profile.settings.get("pdf") or {}).get("variant") or None
+    return append_pdfs(pdf_bytes(render_pdf(html, profile, input_dir), variant), attachments)
