@@ -157,3 +157,12 @@ def test_unwritable_directory(good, tmp_path):
     blocker.write_text("x")
     result = CliRunner().invoke(main, ["import", str(good), "-o", str(blocker)])
     assert result.exit_code == 2 and "不是目录" in result.output
+
+
+def test_a_figure_the_input_format_refuses_names_its_cells(good, tmp_path, target):
+    def spoil(wb):
+        ws = wb["02 收入决算表"]
+        ws.cell(row_of(ws, "2010301"), 4).value = 2e12          # beyond any 万元 figure
+    result = run_import(edited(good, tmp_path, spoil), target)
+    assert result.exit_code == 2 and "未写出" in result.output
+    assert "金额过大：2000000000000.00〔工作簿：02 收入决算表!A10 D10" in result.output

@@ -3,9 +3,9 @@ tests/fixtures/workbooks/make_workbooks.py, not `export`) import to the figures 
 from __future__ import annotations
 
 import dataclasses
-from decimal import Decimal
 import importlib.util
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl

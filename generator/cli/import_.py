@@ -202,7 +202,7 @@ def _validate_tables(text: str, target: Path) -> None:
     from ..input import yamlio
     from ..input.model import Assets, OfficeRunning, Procurement, Tables
 
-    data = yamlio.load(text)
+    data, root = yamlio.load_with_nodes(text)
     try:
         Tables.model_validate(data["tables"], context={"amount_unit": "万元"})
         for key, model in (("procurement", Procurement), ("office_running", OfficeRunning), ("assets", Assets)):
@@ -212,10 +212,12 @@ def _validate_tables(text: str, target: Path) -> None:
         lines = text.splitlines()
         messages = []
         for err in exc.errors(include_url=False):
-            where = ".".join(map(str, err["loc"]))
-            messages.append(f"  tables.{where}：{err['msg']}")
-        fail(f"导入的数据不符合输入格式，未写出 {target}：\n" + "\n".join(messages[:20]) +
-             ("" if lines else ""), 2)
+            loc = ("tables", *err["loc"]) if err["loc"] and err["loc"][0] not in INFO_KEYS else err["loc"]
+            line = yamlio.line_of(root, tuple(loc))
+            cells = lines[line - 1].partition("  # ")[2] if line else ""
+            message = str(err["msg"]).removeprefix("Value error, ")
+            messages.append(f"  {'.'.join(map(str, loc))}：{message}" + (f"〔工作簿：{cells}〕" if cells else ""))
+        fail(f"导入的数据不符合输入格式，未写出 {target}：\n" + "\n".join(messages[:20]), 2)
 
 
 def _cells_of(finding) -> str:
