@@ -84,3 +84,16 @@ def test_export_refuses_other_suffixes_and_unreadable_input(tmp_path):
     assert result.exit_code == 2 and ".xlsx" in result.output
     result = CliRunner().invoke(main, ["export", "xlsx", str(tmp_path / "missing"), "-o", str(tmp_path / "a.xlsx")])
     assert result.exit_code == 2 and "无法读取输入" in result.output and not (tmp_path / "a.xlsx").exists()
+
+
+def test_tables_are_known_by_title_not_number(tmp_path):
+    """The 2020 Shandong layout numbers 三公 as 公开07表 and 政府性基金 as 公开08表: the titles decide."""
+    book = tmp_path / "sd20.xlsx"
+    result = CliRunner().invoke(main, ["export", "xlsx", str(ROOT / "inputs" / "zaozhuang-2024"), "--profile",
+                                       "shandong-2020", "-o", str(book)])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(book)["公开07表"]["A1"].value == "一般公共预算财政拨款“三公”经费支出决算表"
+    target = tmp_path / "z"
+    shutil.copytree(ROOT / "inputs" / "zaozhuang-2024", target)
+    result = CliRunner().invoke(main, ["import", str(book), "-o", str(target), "--no-check"])
+    assert result.exit_code == 0 and "印出的表格数据没有变化" in result.output, result.output
