@@ -175,3 +175,48 @@ def unit_mixups(r: Report) -> None:
                 r.add(_severity(r), "unit_mixup", f"{group} 中的“{key}”写“{match.group(0)}”：全文金额以万元为单位，"
                       f"疑将“{match.group(1)}万元”写成了“元”；核对无误可在 checked 中列出“{path}”", path,
                       f"{match.group(1)}万元", match.group(0), at=(group, key))
+
+
+_REPEATED = re.compile(r"([\u4e00-\u9fa5]{2,})\1")
+# a word that is legitimately doubled (“…的的确确”) would be a rare false positive; the officer can reword
+
+
+def _free_texts(r: Report):
+    d = r.data
+    for group in ("reasons", "texts"):
+        for key, text in getattr(d, group).items():
+            yield f"{group}.{key}", (group, key), text
+    for field in ("duties", "organization"):
+        yield f"overview.{field}", None, getattr(d.overview, field)
+    yield "performance.overview", None, d.performance.overview
+    for i, p in enumerate(d.performance.projects):
+        for field in ("goal_expected", "goal_actual", "completion", "problems", "measures", "low_score_note"):
+            yield f"performance.projects.{i}.{field}", None, getattr(p, field)
+        for title, text in p.analysis.items():
+            yield f"performance.projects.{i}.analysis", None, text
+
+
+def repeated_words(r: Report) -> None:
+    """Adjacent repeated words (“提升了数据数据的准确性”), the auditors' R003: a 警告 naming the words."""
+    for path, at, text in _free_texts(r):
+        match = _REPEATED.search(text or "")
+        if match:
+            r.add(WARNING, "repeated_words", f"文字中有重复的词“{match.group(0)}”，请核对", path,
+                  match.group(1), match.group(0), at=at)
+
+
+# The auditors' R005: 住房公积金 explained as medical insurance (and the reverse), in a 名词解释 override.
+_PURPOSES = (("2210201", ("医疗保险", "医保", "医疗费"), "住房公积金"), ("21011", ("住房公积金",), "行政事业单位医疗"))
+
+
+def code_purposes(r: Report) -> None:
+    sources = [(f"glossary.codes.{code}", code, text) for code, text in r.data.glossary.codes.items()]
+    if r.data.catalogue is not None:
+        sources += [(f"catalogue.explanations.{code}", code, text)
+                    for code, text in r.data.catalogue.explanations.items()]
+    for path, code, text in sources:
+        for prefix, words, what in _PURPOSES:
+            found = next((w for w in words if w in text), None)
+            if code.startswith(prefix) and found:
+                r.add(WARNING, "code_purpose", f"科目 {code}（{what}）的说明写了“{found}”，疑为把另一科目的用途"
+                      "写到了这里，请核对", path, what, found)

@@ -25,7 +25,7 @@ CHECKS = (
     across.rows_t02_t03, across.gf_income_rows, across.three_public_basic,
     narrative.budgets, narrative.prior_figures, narrative.scope_words, narrative.office_running,
     narrative.reasons_supported, narrative.public_list, freetext.reason_figures, freetext.text_figures,
-    freetext.unit_mixups,
+    freetext.unit_mixups, freetext.repeated_words, freetext.code_purposes,
     performance.projects, performance.execution, performance.project_money, performance.key_evaluations,
     text.glyphs,
 )
@@ -77,6 +77,8 @@ RULES = {
     "public_list": "公用经费开支内容未提到公开06表中有金额的科目（警告）",
     "text_figures": "原因中写的变动金额、百分比与句子印出的变动不符，或说明文字中的金额大于它所说明的数"
                     "（草稿中为警告，--final 中为错误；checked 中列出的文字不查）",
+    "repeated_words": "文字中相邻重复的词（如“数据数据”）（警告）",
+    "code_purpose": "名词解释中住房公积金写成医疗保险一类用途，或行政事业单位医疗写成住房公积金（警告）",
     "unit_mixup": "原因或说明文字中写“3.58元”这类不足一万、精确到分的元金额，疑为万元误写（草稿警告，--final 错误）",
     # performance
     "project_execution_score": "预算执行率得分 = 分值 × min(执行数/预算数, 1)",
