@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..input.model import ExpenditureByKind, IncomeByKind
+from ..profile import word_key_known
 from .base import ERROR, Report
 
 _LITERAL = re.compile(r"""["']([a-z][a-z_]*(?:\.[a-z0-9_]+)*)["']""")
@@ -91,6 +92,6 @@ def unknown_keys(r: Report) -> None:
                   f"texts.<键>）{_suggest(key, typed)}", f"checked.{index}")
     words = (r.profile.settings.get("words") or {}) if isinstance(r.profile.settings.get("words"), dict) else {}
     for key in r.data.wording:
-        if key not in words:
+        if key not in words and not word_key_known(r.profile, key):   # "<section>.<word>" words one section
             r.add(ERROR, "unknown_key", f"wording 中的键“{key}”不是版式“{r.profile.name}”的措辞键，不会生效"
                   f"{_suggest(key, words)}（措辞键见版式 profile.yaml 的 words:）", f"wording.{key}", at=("wording", key))

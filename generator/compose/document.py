@@ -23,7 +23,7 @@ from .markdown import to_html
 from .sandbox import bounded_environment, guard_filters
 from ..input.money import ZERO
 from ..facts.narrative import Narrative
-from ..profile import Profile, ProfileError, fill
+from ..profile import Profile, ProfileError, check_wording, fill
 
 
 @dataclass
@@ -63,7 +63,7 @@ def build_outline(profile: Profile, facts: Facts, attachments: list["Attachment"
         Entry("overview-duties", fill(s["overview_items"]["duties"], **slots)),
         Entry("overview-organization", fill(s["overview_items"]["organization"], **slots))])
     tables = Entry("part-tables", fill(parts["tables"], **slots), [
-        Entry(f"table-{t['role']}", fill(s["numbering"]["tables"], n=i, cn=numfmt.chinese_number(i))
+        Entry(f"table-{t['role']}", fill(_wording(profile, facts)["marker_tables"], n=i, cn=numfmt.chinese_number(i))
               + fill(t["title"], **slots))
         for i, t in enumerate(s["tables"], 1)])
     sections = Entry("part-narrative", fill(parts["narrative"], **slots), [
@@ -138,6 +138,7 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
     """The publication as one HTML document; `charts` as the charts stage drew them (none when None)."""
     unit = facts.unit
     slots = _words(profile, facts)
+    check_wording(profile, facts.data.wording, "输入的 wording")
     wording = _wording(profile, facts)
 
     @pass_context
@@ -154,11 +155,10 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
             return Markup(fill(str(escape(pattern)), **{**slots, **{k: escape(v) for k, v in extra.items()}}))
         return fill(pattern, **{**slots, **extra})
 
-    numbering = profile.settings.get("numbering") or {}
-
-    def number(level: str, n: int) -> str:
-        """A list marker of the profile's `numbering` (1、 （一） …) for item n."""
-        return fill(numbering[level], n=n, cn=numfmt.chinese_number(n))
+    @pass_context
+    def number(context, level: str, n: int) -> str:
+        """A list marker (1、 （一） …): the word marker_<level>, which a section may word differently."""
+        return words(context, f"marker_{level}", n=n, cn=numfmt.chinese_number(n))
 
     attachments = attachment_items(profile, facts, narrative, documents or {})
     charts = charts or {}

@@ -208,3 +208,23 @@ _SLOT = re.compile(r"\{(\w+)\}")
 def fill(pattern: str, **values: Any) -> str:
     """Replace {name} slots only — no attribute access or expressions, so wording text stays data."""
     return _SLOT.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), pattern)
+
+
+def word_key_known(profile: Profile, key: str) -> bool:
+    """A `wording:` key the profile knows: one of its words, or "<section id>.<word>" for one section."""
+    words = profile.settings.get("words") or {}
+    if key in words:
+        return True
+    section, dot, plain = key.rpartition(".")
+    return bool(dot) and plain in words and section in word_slots(profile)[1]
+
+
+def check_wording(profile: Profile, wording: dict[str, str], file: str) -> None:
+    """An input's `wording:` overrides use only the {placeholders} each word receives (unknown keys are a
+    validation finding of checks/keys.py, not an error here)."""
+    from . import schema
+
+    received, sections = word_slots(profile)
+    known = {k: v for k, v in wording.items() if word_key_known(profile, k)}
+    schema.check_words(known, received, sections, set(profile.settings.get("words") or {}),
+                       lambda key: (file, None))

@@ -35,7 +35,10 @@ def amount(value: Decimal | None, settings: dict) -> str:
     text = f"{cents(value):.2f}"
     if value == 0:
         return "0"
-    if settings.get("text_trim_zeros", True):
+    trim = settings.get("text_trim_zeros", True)
+    if trim == "whole":               # 30 and 22.80 (seed 002): only a whole number loses its decimals
+        text = text[:-3] if text.endswith(".00") else text
+    elif trim:
         text = _trim(text)
     return _group(text, settings.get("text_thousands", True))
 

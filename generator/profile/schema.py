@@ -33,7 +33,8 @@ class NumberFormat(Strict):
     table_thousands: bool | None = Field(None, description="表格金额用千分位（4,299.91）")
     table_zero: str | None = Field(None, description="表格中的 0：blank 留空，或写出的文字如 0.00")
     text_thousands: bool | None = Field(None, description="正文金额用千分位")
-    text_trim_zeros: bool | None = Field(None, description="正文金额去掉末尾的 0（16.4万元）")
+    text_trim_zeros: bool | Literal["whole"] | None = Field(
+        None, description="正文金额去掉末尾的 0（16.4万元）；whole：只有整数去掉 .00（30万元、22.80万元）")
     percent_trim_zeros: bool | None = Field(None, description="百分比去掉末尾的 0（100%）")
 
 
@@ -95,15 +96,6 @@ class Toc(Strict):
     page_numbers: bool | None = Field(None, description="目录印页码")
 
 
-class Numbering(Strict):
-    items: Text | None = Field(None, description="第三部分“1、”一级列表序号；{n} 阿拉伯数字，{cn} 汉字数字")
-    sub_items: Text | None = Field(None, description="“（一）”列表序号（政府性基金、国有资本经营各项）")
-    tables: Text | None = Field(None, description="目录中表的序号，如 “{cn}、”")
-    glossary: Text | None = Field(None, description="名词解释序号")
-    member_units: Text | None = Field(None, description="纳入编制范围的单位列表序号")
-    projects: Text | None = Field(None, description="十三中绩效自评项目的序号")
-
-
 class Labels(Strict):
     income: dict[str, Text] | None = Field(None, description="收入类别：fiscal superior business operating "
                                                              "affiliated other（句子与图2）")
@@ -133,7 +125,6 @@ class ProfileSettings(Strict):
     empty_extra_line: Text | None = None
     sections: list[SectionSpec] | None = Field(None, description="第三部分的节及顺序")
     other_matters: list[SectionSpec] | None = Field(None, description="“其他重要事项情况说明”的小节")
-    numbering: Numbering | None = None
     labels: Labels | None = Field(None, description="收支类别等印出的名称")
     charts: dict[str, Any] | None = Field(None, description="图1–图6（charts/plan.py 校验各项）")
     glossary_intro: Text | None = None
@@ -248,7 +239,8 @@ def _path_names(data: Any, loc: tuple) -> set[str]:
 
 _SLOT = re.compile(r"\{(\w*)\}")
 # Words read from Python rather than templates (document.attachment_items) and what they receive.
-PYTHON_WORDS = {"att_summary": frozenset(), "att_projects": frozenset(), "att_report": frozenset({"project"})}
+PYTHON_WORDS = {"att_summary": frozenset(), "att_projects": frozenset(), "att_report": frozenset({"project"}),
+                "marker_tables": frozenset({"n", "cn"})}
 
 
 def word_catalogue(settings: dict, template_dirs: tuple[str, ...], base_dirs: tuple[str, ...]

@@ -60,6 +60,9 @@ class _Scan:
             if callee == "words" and call.args:
                 for key in _keys(call.args[0]):
                     self.add(key, {k.key for k in call.kwargs}, name)
+            elif callee == "number" and call.args:       # number("items", n) reads the word marker_items
+                for level in _keys(call.args[0]):
+                    self.add(f"marker_{level}", {"n", "cn"}, name)
             elif callee:
                 self.calls.append((callee, call, name))
 
