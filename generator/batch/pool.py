@@ -24,8 +24,16 @@ ATTEMPTS = 2     # a unit whose worker dies or hangs is tried once more
 
 def _context():
     if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(work.PRELOAD))
+        # started with Ctrl-C ignored (kept through exec): an interrupt while it imports is ours to handle
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
         return context
     return multiprocessing.get_context("spawn")
 

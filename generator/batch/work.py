@@ -71,11 +71,14 @@ def _dependencies(result) -> list[str]:
         path = Path(layer.path).resolve()
         found.append(f"builtin:{path.relative_to(builtin).as_posix()}" if builtin in path.parents or
                      path == builtin else str(path))
-    if result.loaded.prior is not None:
-        found.append(str(result.loaded.prior.source.root.resolve()))
     base = result.loaded.base_dir.resolve()
-    found += [str((base / rel).resolve()) for rel in result.loaded.documents]
-    found += [str(Path(p).resolve()) for p in result.loaded.pdfs.values()]
+    read = [Path(p).resolve() for p in result.loaded.pdfs.values()]
+    read += [(base / rel).resolve() for rel in result.loaded.documents]
+    if result.loaded.prior is not None:
+        read.append(result.loaded.prior.source.root.resolve())
+    unit = Path(result.loaded.source.root).resolve()
+    # files inside the unit's own folder are hashed as its input already (and copies must hash alike)
+    found += [str(p) for p in read if not (unit.is_dir() and (p == unit or unit in p.parents))]
     return list(dict.fromkeys(found))
 
 
