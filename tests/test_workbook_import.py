@@ -184,3 +184,19 @@ def test_three_public_with_a_row_per_item(workbooks, tmp_path):
     got = printed(with_imported_tables("zaozhuang-2024", path, tmp_path / "b"))
     assert got["three_public"] == want["three_public"]
     assert got["three_public"][1][-1] == Decimal("72.55")
+
+
+def test_tables_split_over_several_workbooks(workbooks, tmp_path):
+    source = workbooks[("yanzhou-2024", "sheets")]
+    first, second = openpyxl.load_workbook(source), openpyxl.load_workbook(source)
+    for name in first.sheetnames[6:]:
+        first.remove(first[name])
+    for name in second.sheetnames[:6]:
+        second.remove(second[name])
+    first.save(tmp_path / "一.xlsx")
+    second.save(tmp_path / "二.xlsx")
+    target = tmp_path / "yanzhou-2024"
+    shutil.copytree(ROOT / "inputs" / "yanzhou-2024", target)
+    result = import_into(target, tmp_path / "一.xlsx", tmp_path / "二.xlsx")
+    assert result.exit_code == 0 and "印出的表格数据没有变化" in result.output, result.output
+    assert "# 表六!C7" in (target / "tables.yaml").read_text(encoding="utf-8")
