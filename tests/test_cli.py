@@ -80,5 +80,6 @@ def test_batch_build_reports_failures_and_keeps_going(tmp_path):
                    "-o", str(tmp_path / "out"), "--to", "html")
     assert done.returncode == 2
     assert len(done.stdout.splitlines()) == 2 and all(Path(p).exists() for p in done.stdout.splitlines())
-    assert "共 3 个输入：成功 2 个，失败 1 个。" in done.stderr and "missing" in done.stderr
+    assert "共 3 个单位：" in done.stderr and "输入无法使用 1 个" in done.stderr   # details: tests/test_batch.py
+    assert "输入无法使用：" in done.stderr and "missing" in done.stderr and "输入目录或文件不存在" in done.stderr
     assert "Traceback" not in done.stderr
