@@ -127,6 +127,11 @@ def _workbook(draft: Path, directory: Path, profile: str) -> bytes:
         first_body = sheet.freeze_panes and int("".join(ch for ch in sheet.freeze_panes if ch.isdigit()))
         if not first_body:
             continue
+        for row in sheet.iter_rows(min_row=first_body):       # “故本表无数据” describes the empty scaffold only
+            if isinstance(row[0].value, str) and "无数据" in row[0].value:
+                for merged in [m for m in sheet.merged_cells.ranges if m.min_row == row[0].row]:
+                    sheet.unmerge_cells(str(merged))
+                row[0].value = None
         amounts = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                  error="请填写不小于0的金额（万元，两位小数）", errorTitle="金额")
         sheet.add_data_validation(amounts)
