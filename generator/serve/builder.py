@@ -121,7 +121,9 @@ def make_snapshot(key: str, path: Path, profile: str | None) -> Snapshot:
 
     preview = build_preview(result.html, result.findings, result.profile, result.facts, sheet_url)
     base = result.loaded.base_dir.resolve()
-    findings = [finding_view(f, base, placed) for f, placed in zip(result.findings, preview.placed)]
+    findings = [finding_view(f, base, placed, index)
+                for index, (f, placed) in enumerate(zip(result.findings, preview.placed))]
+    findings.sort(key=lambda view: view["severity"] != "错误")        # errors first, each kind in check order
     watched = [base, *roots]
     if result.loaded.prior is not None:
         watched.append(result.loaded.prior.base_dir.resolve())
@@ -131,8 +133,10 @@ def make_snapshot(key: str, path: Path, profile: str | None) -> Snapshot:
                     list(dict.fromkeys(watched)), result.html)
 
 
-def finding_view(finding, base: Path, placed: bool) -> dict:
+def finding_view(finding, base: Path, placed: bool, index: int) -> dict:
+    """A finding as the page lists it; `index` is the number its places carry in the preview."""
     view = finding.as_dict()
+    view["index"] = index
     try:
         view["file"] = Path(finding.file).resolve().relative_to(base).as_posix() if finding.file else ""
     except ValueError:

@@ -107,10 +107,18 @@ def screen_variables(settings: dict) -> str:
 
 def _mark(root, index: int, finding, facts) -> bool:
     """Mark the elements a finding is about with data-finding (space-separated finding numbers)."""
-    targets = _table_targets(root, finding, facts) or _text_targets(root, finding)
+    targets = _table_targets(root, finding, facts) or _text_targets(root, finding) or _summary_row(root, finding)
     for element in targets:
         element.set("data-finding", " ".join(filter(None, [element.get("data-finding"), str(index)])))
     return bool(targets)
+
+
+def _summary_row(root, finding) -> list:
+    """A finding about no printed place (a misspelt key, say) is still listed in the draft's 校验结果."""
+    message = getattr(finding, "message", "")
+    rows = [tr for tr in root.xpath('//section[contains(@class, "validation-summary")]//tbody/tr')
+            if message and message in tr.text_content()]
+    return rows[:1]
 
 
 def _section(root, anchor: str):
