@@ -27,10 +27,6 @@ CHANGE_CHARTS = ("fig1", "fig4", "fig5")       # two-year comparisons: bars only
 # A profile sets only the keys it changes (dicts merge key by key).
 DEFAULT_SETTINGS: dict[str, Any] = resolve("base").settings["charts"]
 
-INCOME_PARTS = (("fiscal", "财政拨款收入"), ("superior", "上级补助收入"), ("business", "事业收入"),
-                ("operating", "经营收入"), ("affiliated", "附属单位上缴收入"), ("other", "其他收入"))
-EXPENDITURE_PARTS = (("basic", "基本支出"), ("project", "项目支出"), ("upper", "上缴上级支出"),
-                     ("operating", "经营支出"), ("subsidiary", "对附属单位补助支出"))
 
 REASON_NO_PRIOR = "缺少上年数"
 REASON_SINGLE = "仅有一项"
@@ -169,10 +165,11 @@ def chart_data(facts: Facts, narrative: Narrative, settings: dict) -> dict[str, 
                          (words["expenditure_total"], facts.t04_right[64][0],
                           _prior(p.fiscal_expenditure_total, p.fiscal_total))], years)
     out["fig5"] = _bars([(words["gpb"], facts.gpb.total.get("total"), _prior(p.gpb_expenditure))], years)
-    out["fig2"] = _parts([(label, facts.income.total.get(key)) for key, label in INCOME_PARTS],
+    # parts named as in the sentences: the profile's labels.income / labels.expenditure
+    out["fig2"] = _parts([(label, facts.income.total.get(key)) for key, label in words["income_parts"].items()],
                          facts.t01[27], narrative)
-    out["fig3"] = _parts([(label, facts.expenditure.total.get(key)) for key, label in EXPENDITURE_PARTS],
-                         facts.t01[58], narrative)
+    out["fig3"] = _parts([(label, facts.expenditure.total.get(key))
+                          for key, label in words["expenditure_parts"].items()], facts.t01[58], narrative)
     classes = [(fill(words["class"], name=line.name, code=line.code,
                      short=line.name[:-2] if line.name.endswith("支出") else line.name), line.get("total"))
                for line in facts.gpb.at_level(1)]

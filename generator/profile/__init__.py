@@ -172,9 +172,23 @@ def resolve(ref: str, relative_to: str | None = None) -> Profile:
     for settings in reversed(chain_settings):
         merged = merge(merged, {k: v for k, v in settings.items() if k not in ("extends",)})
     merged["name"] = layers[0].name
+    _chart_parts(merged)
     profile = Profile(layers[0].name, layers, merged)
     _check_words(profile, chain_settings, roots)
     return profile
+
+
+def _chart_parts(merged: dict) -> None:
+    """图2/图3 name their parts as the sentences do: charts.labels.income_parts / expenditure_parts default
+    to the profile's labels.income / labels.expenditure (one vocabulary)."""
+    vocabulary = merged.get("labels") or {}
+    charts = dict(merged.get("charts") or {})
+    labels = dict(charts.get("labels") or {})
+    for part, kind in (("income_parts", "income"), ("expenditure_parts", "expenditure")):
+        if part not in labels and vocabulary.get(kind):
+            labels[part] = dict(vocabulary[kind])
+    charts["labels"] = labels
+    merged["charts"] = charts
 
 
 def _check_words(profile: Profile, chain_settings: list[dict], roots: list[Any]) -> None:
