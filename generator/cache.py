@@ -11,6 +11,7 @@ stray symlink or a read-only home never stops a build:
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -40,24 +41,41 @@ def notice(message: str) -> None:
         print(f"注意：{message}", file=sys.stderr, flush=True)
 
 
+_REASONS = {errno.ENOTDIR: "路径中有一级不是目录", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+            errno.EROFS: "只读文件系统", errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额",
+            errno.ELOOP: "符号链接", errno.EEXIST: "已存在同名文件", errno.ENOENT: "不存在"}
+
+
 def _reason(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
+    return _REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
+def _usable(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if not stat.S_ISDIR(os.stat(folder).st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, "不是目录")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES if not _read_only(folder) else errno.EROFS, "不可写")
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def cache_dir(name: str) -> Path | None:
-    """cache_root()/name, created when missing; None, with a notice, when it cannot be used."""
-    folder = cache_root() / name
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not stat.S_ISDIR(os.stat(folder).st_mode):
-            raise NotADirectoryError(20, "不是目录")
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise PermissionError(13, "不可写")
-    except OSError as exc:
-        notice(f"缓存目录 {folder} 无法使用（{_reason(exc)}），本次不使用缓存（构建会慢一些）。"
-               f"可设置 JUESUAN_CACHE 指向一个可写的目录。")
-        return None
-    return folder
+    """cache_root()/name, created when missing; None, with a one-line notice, when it cannot be used."""
+    root = cache_root()
+    for folder in (root, root / name):
+        try:
+            _usable(folder)
+        except OSError as exc:
+            notice(f"缓存目录 {folder} 无法使用（{_reason(exc)}），本次不使用缓存（构建会慢一些）。"
+                   f"可设置 JUESUAN_CACHE 指向一个可写的目录。")
+            return None
+    return root / name
 
 
 def discard(path: Path) -> None:
@@ -134,3 +152,21 @@ def sweep_temp(folder: Path, older_than: float = STALE_TEMP_SECONDS) -> None:
                     pass
     except OSError:
         pass
+
+
+def foreign_dir(name: str) -> str:
+    """A directory of our cache handed to another library's own cache (matplotlib's font list): its irregular
+    entries (symlinks, FIFOs, devices, directories) are removed first, since that library reads whatever it
+    finds; a private temp directory when the cache cannot be used."""
+    folder = cache_dir(name)
+    if folder is None:
+        import tempfile
+
+        return tempfile.mkdtemp(prefix=f"juesuan-{name}-")
+    try:
+        for entry in os.scandir(folder):
+            if not entry.is_file(follow_symlinks=False):
+                discard(Path(entry.path))
+    except OSError:
+        pass
+    return str(folder)

@@ -18,7 +18,7 @@ import zlib
 from decimal import Decimal
 from typing import Any
 
-from ..cache import cache_root
+from ..cache import foreign_dir
 from .. import fonts
 from ..input.money import ZERO, cents
 from ..profile import ProfileError, numfmt
@@ -52,7 +52,7 @@ def _matplotlib() -> dict[str, Any]:
     """Import matplotlib once (Figure + Agg canvas; no pyplot, no Axes: every chart is drawn with patches,
     lines and texts placed in points, which halves the drawing time and keeps the layout explicit)."""
     if not _MPL:
-        os.environ.setdefault("MPLCONFIGDIR", str(cache_root() / "matplotlib"))
+        os.environ.setdefault("MPLCONFIGDIR", foreign_dir("matplotlib"))
         import matplotlib
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure

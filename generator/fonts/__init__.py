@@ -108,28 +108,30 @@ def advances(spec: str):
 
 
 def sha256(path: str) -> str:
-    """SHA-256 of a font file, remembered beside the cache by path, size and modification time."""
+    """SHA-256 of a font file, remembered in the cache by path, size and modification time (generator/cache.py's
+    rules: a damaged or irregular hashes.json is made again; no usable cache means hashing each time)."""
+    from .. import cache
+
     stat = os.stat(path)
     key = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
-    store = cache_dir() / "hashes.json"
-    try:
-        known = json.loads(store.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if key in known:
+    folder = cache.cache_dir("fonts")
+    known: dict = {}
+    if folder is not None:
+        data = cache.read_entry(folder / "hashes.json")
+        try:
+            known = json.loads(data) if data else {}
+        except ValueError:
+            known = {}
+    if isinstance(known, dict) and isinstance(known.get(key), str):
         return known[key]
+    known = known if isinstance(known, dict) else {}
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     known[key] = digest.hexdigest()
-    try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        tmp = store.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(known), encoding="utf-8")
-        os.replace(tmp, store)
-    except OSError:
-        pass                                  # no cache: hashed again next time
+    if folder is not None:
+        cache.write_entry(folder / "hashes.json", json.dumps(known).encode("utf-8"))
     return known[key]
 
 

@@ -9,6 +9,7 @@ so "these fonts" means these files.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -86,7 +87,9 @@ def activate() -> None:
 
 @lru_cache(maxsize=8)
 def _activate(directory: str) -> str:
-    from ..cache import cache_root
+    import tempfile
+
+    from ..cache import cache_dir, discard
 
     previous = os.environ.pop("FONTCONFIG_FILE", None)
     system = previous if previous and not previous.endswith("juesuan-fonts.conf") else _system_config()
@@ -96,9 +99,8 @@ def _activate(directory: str) -> str:
         listed = _fc(["list", "--format", "%{file}\n", family])
         hidden += [line for line in listed.splitlines() if line and not line.startswith(directory)]
     rejects = "".join(f"<glob>{escape(path)}</glob>" for path in sorted(set(hidden)))
-    root = cache_root() / "fonts"
-    root.mkdir(parents=True, exist_ok=True)
-    conf = root / f"{abs(hash(directory)) % 10**8}-juesuan-fonts.conf"
+    root = cache_dir("fonts") or Path(tempfile.mkdtemp(prefix="juesuan-fonts-"))    # unusable cache: a private one
+    conf = root / f"{hashlib.sha256(directory.encode()).hexdigest()[:12]}-juesuan-fonts.conf"   # stable name
     text = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
             + (f'  <include ignore_missing="yes">{escape(system)}</include>\n' if system else "")
             + f"  <dir>{escape(directory)}</dir>\n  <cachedir>{escape(str(root / 'fontconfig'))}</cachedir>\n"
@@ -106,6 +108,8 @@ def _activate(directory: str) -> str:
             + "</fontconfig>\n")
     tmp = conf.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
+    if conf.is_dir() and not conf.is_symlink():
+        discard(conf)                          # a directory in the file's place (generator/cache.py's rules)
     os.replace(tmp, conf)
     os.environ["FONTCONFIG_FILE"] = str(conf)
     _clear()
