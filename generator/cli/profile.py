@@ -25,6 +25,27 @@ def profile_list() -> None:
             click.echo(f"{name}\t（无法读取：{exc}）")
 
 
+@profile_group.command("schema")
+def profile_schema() -> None:
+    """打印 profile.yaml 的 JSON Schema（供编辑器自动补全与检查）。"""
+    import json
+
+    from ..profile.schema import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@profile_group.command("words")
+def profile_words() -> None:
+    """打印措辞与设置参考（docs/words.md）：juesuan profile words > docs/words.md"""
+    from ..profile.wordsdoc import markdown
+
+    try:
+        click.echo(markdown(), nl=False)
+    except ProfileError as exc:
+        fail(str(exc), 2)
+
+
 @profile_group.command("files")
 @click.argument("ref")
 def profile_files(ref: str) -> None:

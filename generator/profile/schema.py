@@ -45,16 +45,16 @@ class Cover(Strict):
 
 
 class Parts(Strict):
-    overview: Text | None = None
-    tables: Text | None = None
-    narrative: Text | None = None
-    glossary: Text | None = None
-    attachments: Text | None = None
+    overview: Text | None = Field(None, description="第一部分的标题（目录与正文）")
+    tables: Text | None = Field(None, description="第二部分的标题")
+    narrative: Text | None = Field(None, description="第三部分的标题")
+    glossary: Text | None = Field(None, description="第四部分的标题")
+    attachments: Text | None = Field(None, description="第五部分的标题")
 
 
 class OverviewItems(Strict):
-    duties: Text | None = None
-    organization: Text | None = None
+    duties: Text | None = Field(None, description="第一部分 一、职责 的标题")
+    organization: Text | None = Field(None, description="第一部分 二、机构设置 的标题")
 
 
 class TableSpec(Strict):
@@ -110,26 +110,26 @@ class ProfileSettings(Strict):
     name: str | None = Field(None, description="版式名称")
     description: str | None = Field(None, description="一句话说明（juesuan profile list）")
     extends: str | None = Field(None, description="继承的版式名称或目录；默认 base")
-    page: PageSettings | None = None
+    page: PageSettings | None = Field(None, description="纸张、页边距、页脚")
     fonts: dict[str, Any] | None = Field(None, description="PDF 字体（各角色）")
     docx_fonts: dict[str, str] | None = Field(None, description="DOCX 字体名")
-    number_format: NumberFormat | None = None
-    cover: Cover | None = None
+    number_format: NumberFormat | None = Field(None, description="金额与百分比的印法")
+    cover: Cover | None = Field(None, description="封面")
     parts: Parts | None = Field(None, description="五个部分的标题")
-    overview_items: OverviewItems | None = None
-    toc: Toc | None = None
+    overview_items: OverviewItems | None = Field(None, description="第一部分的小标题")
+    toc: Toc | None = Field(None, description="目录")
     tables: list[TableSpec] | None = Field(None, description="第二部分的表及顺序")
     table_layout: dict[str, Any] | None = Field(None, description="表格版式细节（表头文字、公开06表分组等）")
     notes: dict[str, Lines] | None = Field(None, description="各表下的注")
     empty_notes: dict[str, Lines] | None = Field(None, description="表无数据时代替注的文字")
-    empty_extra_line: Text | None = None
+    empty_extra_line: Text | None = Field(None, description="无数据的表下再加的一行（山西：说明：本表无数据）")
     sections: list[SectionSpec] | None = Field(None, description="第三部分的节及顺序")
     other_matters: list[SectionSpec] | None = Field(None, description="“其他重要事项情况说明”的小节")
     labels: Labels | None = Field(None, description="收支类别等印出的名称")
     charts: dict[str, Any] | None = Field(None, description="图1–图6（charts/plan.py 校验各项）")
-    glossary_intro: Text | None = None
-    glossary_separator: Text | None = None
-    glossary_outro: Text | None = None
+    glossary_intro: Text | None = Field(None, description="名词解释前的一段")
+    glossary_separator: Text | None = Field(None, description="名词与解释之间的符号")
+    glossary_outro: Text | None = Field(None, description="名词解释后的一段（山西：无其它名词解释。）")
     glossary_codes: bool | None = Field(None, description="按有支出的科目（项）追加名词解释")
     glossary: list[GlossaryTerm] | None = None
     structure_zero_parts: bool | None = Field(None, description="结构句列出为 0 的类别")
@@ -137,7 +137,7 @@ class ProfileSettings(Strict):
     reason_threshold: float | None = Field(None, description="变动幅度（%）低于此值不要求填写原因")
     about_band: float | None = Field(None, description="“基本持平”的完成率带宽（百分点）")
     words: dict[str, Text] | None = Field(None, description="措辞；见 docs/words.md")
-    performance: Performance | None = None
+    performance: Performance | None = Field(None, description="预算绩效：等级、得分规则、附件")
 
 
 # Renamed settings: old dotted path → new dotted path. Still read, with a notice naming the new one.
