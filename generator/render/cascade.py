@@ -4,14 +4,18 @@ The PDF's page breaks, landscape pages, alignment and table sizing live in the p
 (templates/base/styles/print.css and each profile's overrides). Rather than restate them per class in
 Python — a second presentation path that would drift as templates change — the DOCX writer and the PDF's
 column estimate (columns.py) cascade the same stylesheets over the same tree with WeasyPrint's own CSS
-libraries (tinycss2, cssselect2) and ask for a handful of properties: display, page (and each @page's orientation and footer),
-break-before/-after, text-align, text-indent, white-space, font-size, font-family (as a font role),
-font-weight, color, background, padding, list-style-type and col widths. Selectors, specificity,
-!important, inheritance and style="" work as in CSS; everything else is ignored.
+libraries (tinycss2, cssselect2) and ask for a handful of properties (docs/customizing.md, "What the column
+sizer reads"): display, page (and each @page's orientation and footer), break-before/-after, text-align,
+text-indent, white-space, font-size, font-family (as a font role), font-weight, color, background, padding,
+margin, the left/right border widths, list-style-type and col widths; the shorthands `font`, `padding`,
+`margin` and `border` are expanded into those. Selectors, specificity, !important, inheritance and style=""
+work as in CSS. A property that changes how wide text is but cannot be modelled here (letter-spacing,
+text-transform…) gets a warning naming it, so a profile never moves text out of its cell silently.
 """
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import cssselect2
@@ -22,7 +26,19 @@ from ..profile import Profile
 _WANTED = {"display", "page", "break-before", "break-after", "page-break-before", "page-break-after",
            "text-align", "text-indent", "white-space", "font-size", "font-family", "list-style",
            "list-style-type", "width", "bookmark-level", "padding", "padding-top", "padding-right",
-           "padding-bottom", "padding-left", "color", "background", "background-color", "font-weight"}
+           "padding-bottom", "padding-left", "color", "background", "background-color", "font-weight",
+           "margin-top", "margin-right", "margin-bottom", "margin-left", "border-left-width", "border-right-width"}
+# Properties that change the width of text (so the column estimate) which the estimate does not model.
+_UNMODELLED = ("letter-spacing", "word-spacing", "font-stretch", "text-transform", "font-size-adjust",
+               "font-feature-settings", "font-variant-caps", "font-variant-east-asian", "font-variant-ligatures",
+               "font-variant-position", "font-variant-alternates", "min-width", "max-width", "border-spacing",
+               "zoom", "writing-mode")
+_SIZE_KEYWORDS = {"xx-small": 7.0, "x-small": 7.5, "small": 10.0, "medium": 12.0, "large": 13.5,
+                  "x-large": 18.0, "xx-large": 24.0}
+
+
+class StyleNotModelled(UserWarning):
+    """A profile's CSS uses a property the column estimate cannot take into account."""
 # The few user-agent defaults (WeasyPrint's html5 stylesheet) that change what the DOCX shows.
 _USER_AGENT = "th { font-weight: bold; text-align: center; } pre { white-space: pre; }"
 _ABSOLUTE_PT = {"pt": 1.0, "px": 0.75, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pc": 12.0}
@@ -44,6 +60,8 @@ class Style:
     width: str | None = None
     bookmark_level: str = "auto"
     padding: tuple = (0.0, 0.0, 0.0, 0.0)   # top, right, bottom, left in pt
+    margin: tuple = (0.0, 0.0, 0.0, 0.0)    # top, right, bottom, left in pt
+    border: tuple | None = None        # left and right border widths in pt, when the CSS gives them
     color: str | None = None           # RRGGBB, inherited
     background: str | None = None      # RRGGBB of the element's own background
 
@@ -61,25 +79,71 @@ class Stylesheet:
     pages: dict[str, PageRule] = field(default_factory=dict)
 
 
-def _declarations(tokens) -> dict[str, tuple[str, bool]]:
-    out = {}
+def _declarations(tokens, where: str = "") -> dict[str, tuple[str, bool]]:
+    """name → (value, !important), in order, shorthands expanded into the longhands read here."""
+    out: dict[str, tuple[str, bool]] = {}
     for decl in tinycss2.parse_declaration_list(tokens, skip_whitespace=True, skip_comments=True):
-        if decl.type == "declaration":
-            out[decl.lower_name] = (tinycss2.serialize(decl.value).strip(), decl.important)
+        if decl.type != "declaration":
+            continue
+        value = tinycss2.serialize(decl.value).strip()
+        name = decl.lower_name
+        if name in _UNMODELLED or name.startswith("-"):
+            if where and name in _UNMODELLED:
+                warnings.warn(f"{where}：列宽估算不考虑 CSS 属性 {name}（{value}），表格文字可能超出单元格；"
+                              f"请改用字号或列宽（见 docs/customizing.md）", StyleNotModelled, stacklevel=2)
+            continue
+        for longhand, part in _expand(name, value):
+            out[longhand] = (part, decl.important)
     return out
+
+
+def _expand(name: str, value: str) -> list[tuple[str, str]]:
+    """A shorthand's longhands (only those this module reads); any other property as it is."""
+    if name in ("padding", "margin"):
+        parts = value.split()[:4]
+        if not parts:
+            return []
+        box = {1: parts * 4, 2: parts * 2, 3: parts + parts[1:2], 4: parts}[len(parts)]
+        return [(f"{name}-{side}", box[i]) for i, side in enumerate(("top", "right", "bottom", "left"))]
+    if name in ("border", "border-left", "border-right", "border-width"):
+        widths = [part for part in value.split() if _length_pt(part, 12.0) is not None
+                  or part in ("thin", "medium", "thick", "0")]
+        if name == "border-width":
+            box = {1: widths * 4, 2: widths * 2, 3: widths + widths[1:2], 4: widths}.get(len(widths[:4]))
+            return [("border-right-width", box[1]), ("border-left-width", box[3])] if box else []
+        sides = ("left", "right") if name == "border" else (name.split("-")[1],)
+        if "none" in value.split() or "hidden" in value.split():
+            widths = ["0"]
+        return [(f"border-{side}-width", widths[0] if widths else "medium") for side in sides]
+    if name == "font":
+        return _font_shorthand(value)
+    return [(name, value)]
+
+
+def _font_shorthand(value: str) -> list[tuple[str, str]]:
+    """`font: [style variant weight stretch] size[/line-height] family` → font-size, -weight, -family."""
+    match = re.match(r"\s*((?:[\w-]+\s+)*?)([\d.]+[a-z%]*|[a-z-]+-?(?:small|large|medium)|medium|small|large)"
+                     r"(?:\s*/\s*[\w.%]+)?\s+(.+)$", value)
+    if not match:
+        return []                        # a system font keyword (caption, menu…): nothing measurable
+    prefix = match.group(1).split()
+    weight = next((word for word in prefix if word in ("bold", "bolder", "lighter") or word.isdigit()), "normal")
+    return [("font-size", match.group(2)), ("font-weight", weight), ("font-family", match.group(3).strip())]
 
 
 def load(profile: Profile) -> Stylesheet:
     matcher = cssselect2.Matcher()
     pages: dict[str, PageRule] = {}
     order = 0
-    sheets = [(0, _USER_AGENT)] + [(1, path.read_text(encoding="utf-8")) for path in profile.stylesheets()]
-    for origin, text in sheets:
+    sheets = [(0, _USER_AGENT, "")] + [(1, path.read_text(encoding="utf-8"), str(path))
+                                       for path in profile.stylesheets()]
+    for origin, text, source in sheets:
         for rule in tinycss2.parse_stylesheet(text, skip_whitespace=True, skip_comments=True):
             if rule.type == "at-rule" and rule.lower_at_keyword == "page":
                 _page_rule(rule, pages)
             elif rule.type == "qualified-rule":
-                decls = {k: v for k, v in _declarations(rule.content).items() if k in _WANTED}
+                where = f"{source} 第{rule.source_line}行 {tinycss2.serialize(rule.prelude).strip()}" if source else ""
+                decls = {k: v for k, v in _declarations(rule.content, where).items() if k in _WANTED}
                 if not decls:
                     continue
                 try:
@@ -160,7 +224,10 @@ class Computed:
         s.break_before = _forces_break(v.get("break-before") or v.get("page-break-before"))
         s.break_after = _forces_break(v.get("break-after") or v.get("page-break-after"))
         if "font-size" in v:
-            s.font_size = _length_pt(v["font-size"], parent.font_size) or parent.font_size
+            size = v["font-size"]
+            s.font_size = (_SIZE_KEYWORDS.get(size) or {"larger": parent.font_size * 1.2,
+                                                         "smaller": parent.font_size / 1.2}.get(size)
+                           or _length_pt(size, parent.font_size) or parent.font_size)
         if "text-align" in v:
             s.text_align = v["text-align"]
         if "text-indent" in v:
@@ -175,7 +242,8 @@ class Computed:
                 s.list_style_type = "none" if "none" in v[key].split() else v[key].split()[0]
         if "font-weight" in v:
             weight = v["font-weight"]
-            s.bold = weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600)
+            s.bold = weight in ("bold", "bolder") or (weight.isdigit() and int(weight) >= 600) or \
+                (weight in ("inherit", "unset") and parent.bold)
         if "color" in v:
             s.color = _hex(v["color"])
         s.background = _hex(v.get("background-color") or v.get("background") or "")
@@ -186,6 +254,11 @@ class Computed:
                    4: shorthand}[len(shorthand)]
             s.padding = tuple(_length_pt(v.get(f"padding-{side}", box[i]), s.font_size) or 0.0
                               for i, side in enumerate(("top", "right", "bottom", "left")))
+        if any(f"margin-{side}" in v for side in ("top", "right", "bottom", "left")):
+            s.margin = tuple(_length_pt(v.get(f"margin-{side}", "0"), s.font_size) or 0.0
+                             for side in ("top", "right", "bottom", "left"))
+        if "border-left-width" in v or "border-right-width" in v:
+            s.border = tuple(_border_pt(v.get(f"border-{side}-width", "0"), s.font_size) for side in ("left", "right"))
         s.bookmark_level = v.get("bookmark-level", "auto")
         return s
 
@@ -204,6 +277,10 @@ def _hex(value: str) -> str | None:
         return {"black": "000000", "white": "FFFFFF", "red": "FF0000"}.get(value.strip().lower())
     digits = match.group(1)
     return (digits if len(digits) == 6 else "".join(c * 2 for c in digits)).upper()
+
+
+def _border_pt(value: str, em: float) -> float:
+    return {"thin": 0.75, "medium": 2.25, "thick": 3.75}.get(value.strip()) or _length_pt(value, em) or 0.0
 
 
 def _forces_break(value: str | None) -> bool:

@@ -123,10 +123,10 @@ def col_percentages(table, width_of: Callable[[object], str | None], ncols: int)
     return cols                                                   # type: ignore[return-value]
 
 
-def auto_widths(grid: list[list[Cell | None]], ncols: int, avail: float, floor: float,
-                extent: Callable[[Cell], tuple[float, float]]) -> list[float]:
-    """Column widths summing to `avail`; `extent(cell)` is the cell's (min, max) width including its padding,
-    `floor` the width of an empty column."""
+def content_widths(grid: list[list[Cell | None]], ncols: int, floor: float,
+                   extent: Callable[[Cell], tuple[float, float]]) -> tuple[list[float], list[float]]:
+    """Each column's (min-content, max-content) width; `extent(cell)` is the cell's (min, max) width including
+    its padding, `floor` the width of an empty column."""
     lo, hi = [floor] * ncols, [floor] * ncols
     spanning, seen = [], set()
     for row in grid:
@@ -146,9 +146,30 @@ def auto_widths(grid: list[list[Cell | None]], ncols: int, avail: float, floor: 
             if short > 0:
                 for c in cols:
                     values[c] += short / cell.colspan
+    return lo, hi
+
+
+def auto_widths(grid: list[list[Cell | None]], ncols: int, avail: float, floor: float,
+                extent: Callable[[Cell], tuple[float, float]], shrink: bool = True) -> list[float]:
+    """Column widths summing to `avail` (see content_widths). When even the min-content widths do not fit,
+    they are shrunk to `avail` (the DOCX) or, with shrink=False, returned as they are (more than `avail`: the
+    PDF widens the table rather than let text leave its cells)."""
+    lo, hi = content_widths(grid, ncols, floor, extent)
     if sum(hi) <= avail:
         return [h * avail / sum(hi) for h in hi]
     if sum(lo) <= avail:
         room = sum(h - l for h, l in zip(hi, lo)) or 1.0
         return [l + (avail - sum(lo)) * (h - l) / room for l, h in zip(lo, hi)]
-    return [l * avail / sum(lo) for l in lo]
+    return [l * avail / sum(lo) for l in lo] if shrink else lo
+
+
+def declared_widths(percentages: list[float], lo: list[float], avail: float) -> list[float] | None:
+    """The CSS's column widths (in %) over `avail`, each column widened to its min-content width where the CSS
+    gives it less, taken from the columns with room to spare; None when the declared widths fit as they are."""
+    widths = [p * avail / sum(percentages) for p in percentages]
+    short = sum(max(0.0, l - w) for l, w in zip(lo, widths))
+    if short <= 0.5:
+        return None
+    spare = [max(0.0, w - l) for l, w in zip(lo, widths)]
+    take = min(1.0, short / (sum(spare) or 1.0))
+    return [max(l, w - s * take) for l, w, s in zip(lo, widths, spare)]

@@ -6,15 +6,21 @@ Nothing else changes: the result is serialized and handed to WeasyPrint as a str
 """
 from __future__ import annotations
 
+import math
 import re
+import warnings
 import lxml.html
 
 from ... import fonts
 from ...profile import Profile
 from .. import cascade
 from ..cascade import Computed
-from ..columns import auto_widths, col_percentages, content_extent, layout
+from ..columns import auto_widths, col_percentages, content_extent, content_widths, declared_widths, layout
 from ..page import Page
+
+class TableTooWide(UserWarning):
+    """A table's unbreakable texts need more than the page's text width at the profile's sizes."""
+
 
 _RULE = 20            # twips: the cell's share of the collapsed borders on either side (0.6pt each, rounded up)
 
@@ -38,23 +44,40 @@ def sized_root(html: str, profile: Profile) -> tuple:
 
 def _size_columns(table, css: Computed, page: Page, families: dict[str, str]) -> None:
     _, grid, ncols = layout(table, _cell_text)
-    if ncols == 0 or col_percentages(table, lambda node: css[node].width, ncols):
+    if ncols == 0:
         return
     avail = page.text_width(_landscape(table, css))
 
     def extent(cell) -> tuple[float, float]:
         style = css[cell.node]
-        advance = fonts.advances(families.get(style.font_role) or families["body"])
+        spec = families.get(style.font_role) or families["body"]
+        if style.bold and not fonts.parse(spec)[1]:
+            spec = fonts.parse(spec)[0] + ":bold"        # Pango takes the bold face: measure that one
+        advance = fonts.advances(spec)
         nowrap = style.white_space in ("nowrap", "pre")
         lines = [content_extent(line, advance, style.font_size * 20, nowrap) for line in cell.segments]
-        padding = (style.padding[1] + style.padding[3]) * 20 + _RULE
+        rule = _RULE if style.border is None else max(_RULE, math.ceil(sum(style.border) / 2 * 20))
+        padding = (style.padding[1] + style.padding[3]) * 20 + rule
         return max(low for low, _ in lines) + padding, max(high for _, high in lines) + padding
 
-    widths = auto_widths(grid, ncols, avail, float(_RULE), extent)
+    declared = col_percentages(table, lambda node: css[node].width, ncols)
+    if declared:       # the CSS sizes the columns: kept unless a column is too narrow for its longest word
+        widths = declared_widths(declared, content_widths(grid, ncols, float(_RULE), extent)[0], avail)
+        if widths is None:
+            return
+    else:
+        widths = auto_widths(grid, ncols, avail, float(_RULE), extent, shrink=False)
     total = sum(widths)
     for old in [node for node in table if node.tag in ("colgroup", "col")]:
         table.remove(old)
     group = lxml.html.Element("colgroup")
+    if total > avail + 1:
+        # the CSS makes the longest unbreakable texts wider than the page: widen the table (into the margin)
+        # rather than let them run over their cells, and say so
+        table.set("style", f"{table.get('style') or ''}; width: {total / 20:.2f}pt".lstrip("; "))
+        first = next((" ".join(_cell_text(cell)) for cell in table.iter("th", "td")), "")
+        warnings.warn(f"表格（class=\"{table.get('class') or ''}\"，首格“{first[:20]}”）按版式的字号放不下：比版心宽 {(total - avail) / 20 * 25.4 / 72:.1f} mm，"
+                      "已加宽表格；请减小字号或内边距", TableTooWide, stacklevel=2)
     for width in widths:
         group.append(lxml.html.Element("col", style=f"width: {100 * width / total:.3f}%"))
     table.insert(1 if len(table) and table[0].tag == "caption" else 0, group)
