@@ -80,7 +80,8 @@ def tables_yaml(assembled: Assembled, counts: dict | None, when: str, extra: dic
             for block in ("budget", "actual"):
                 lines.append(_line(4, block, data.get(block, {})))
             lines.append("    counts: " + (_flow(counts) if counts else "{}") +
-                         "  # 团组、人次、车辆数等不在公开09表中，保留原文件所填")
+                         ("  # 团组、人次、车辆数等不在公开09表中，保留原文件所填" if counts else
+                          "  # 请手工填写：因公出国团组数与人次、车辆数、国内接待费与批次人次等（不在公开09表中）"))
         else:
             if "total" in data:
                 lines.append(_line(4, "total", data["total"]))
