@@ -243,3 +243,143 @@ def test_structure_mutations(work, name, ops):
 @given(case=text_cases(("zaozhuang-2024", "shanxi-2024", "clean-2024")))
 def test_mutations_through_pdf(work, case):
     pipeline(apply_text_case(work, case), ("pdf",))
+
+
+# ---------------------------------------------------------------- every value that validates builds
+
+from decimal import Decimal  # noqa: E402
+
+from generator.input import model  # noqa: E402
+
+MAX_CENTS = int(model.MAX_AMOUNT * 100) - 1
+any_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200).filter(str.strip)
+odd_titles = st.sampled_from(["..", ".", " . ", "../../x", "a/b\\c", "CON", "\u202e\u0000\x7f", "．．"]) | any_text
+wan = st.integers(0, MAX_CENTS).map(lambda c: f"{c // 100}.{c % 100:02d}")
+yuan = st.integers(0, MAX_CENTS * 100).map(lambda f: f"{f // 100}.{f % 100:02d}元")
+money = st.one_of(st.sampled_from(["0", "0.01"]), wan, yuan)
+score = st.integers(0, 10000).map(lambda c: Decimal(c) / 100)
+count = st.integers(0, model.MAX_COUNT)
+day = st.dates(dt.date(2000, 1, 1), dt.date(2101, 12, 31))
+
+
+@st.composite
+def bounded_inputs(draw):
+    """The clean unit-year with values drawn from the schema's own bounds (max lengths, amount ceiling,
+    share and score ranges, dates, counts): each one validates, so each must build."""
+    data = copy.deepcopy(_CLEAN)
+    unit = data["unit"]
+    unit["name"] = draw(any_text)
+    unit["year"] = draw(st.integers(2001, 2100))
+    if draw(st.booleans()):
+        unit["cover_title"] = draw(odd_titles)
+    if draw(st.booleans()):
+        unit["publish_date"] = draw(day).isoformat()
+    tables = data["tables"]
+    tables["income"]["rows"][0]["fiscal"] = draw(money)
+    tables["expenditure"]["rows"][0]["basic"] = draw(money)
+    tables["gpb"]["rows"][0]["basic"] = draw(money)
+    tables["basic_detail"]["items"]["30101"] = draw(money)
+    tables["three_public"]["counts"]["domestic_people"] = draw(count)
+    data["assets"]["vehicles"]["law_enforcement"] = draw(count)
+    data["procurement"]["goods"] = draw(money)
+    performance = data["performance"]
+    performance["coverage_share"] = str(draw(score))
+    performance["key_evaluations"][0]["score"] = str(draw(score))
+    performance["key_evaluations"][0]["amount"] = draw(money)
+    for project in performance.get("projects", [])[:1]:
+        project["name"] = draw(any_text.map(lambda t: t[:300]))
+        for indicator in project.get("indicators", [])[:2]:
+            indicator["weight"], indicator["score"] = str(draw(score)), str(draw(score))
+    data["prior"]["total"] = draw(money)
+    data["reasons"] = {"total": draw(st.text(max_size=300))}
+    return data
+
+
+_CLEAN = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
+
+
+def _build_bounded(tmp_root: Path, data: dict, formats) -> list[Path]:
+    from generator.outputs import write_outputs
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_root))
+    (folder / "unit.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8",
+                                      errors="surrogatepass")
+    try:
+        result = run(folder, formats)
+    except (InputError, BuildError) as exc:
+        # only what the schema's bounds cannot express (cross-field checks) may refuse; never a value range
+        assert "不能大于" not in str(exc) and "过长" not in str(exc) and "过大" not in str(exc), str(exc)
+        return []
+    written = write_outputs(result, folder / "out")
+    assert written and all(p.exists() and len(p.name.encode("utf-8")) <= 200 for p in written)
+    assert all(not p.name.startswith(".") for p in (folder / "out").iterdir())
+    return written
+
+
+@settings(max_examples=20, deadline=dt.timedelta(seconds=20), **COMMON)
+@given(data=bounded_inputs())
+def test_values_within_the_schema_bounds_build(work, data):
+    _build_bounded(work[0], data, ("html",))
+
+
+def test_the_largest_values_the_schema_allows_build_a_pdf(work):
+    data = copy.deepcopy(_CLEAN)
+    top = f"{MAX_CENTS // 100}.{MAX_CENTS % 100:02d}"
+    data["unit"].update(name="测" * 200, publish_date="2101-12-31", year=2100)
+    data["tables"]["income"]["rows"][0]["fiscal"] = top
+    data["tables"]["basic_detail"]["items"]["30101"] = f"{MAX_CENTS}元"
+    data["tables"]["three_public"]["counts"]["domestic_people"] = model.MAX_COUNT
+    data["performance"]["coverage_share"] = "100.00"
+    data["performance"]["key_evaluations"][0].update(score="0.01", amount=top)
+    written = _build_bounded(work[0], data, ("pdf",))
+    assert len(written) == 1 and re.fullmatch(r"2100年度测{45}-[0-9a-f]{8}\.pdf", written[0].name), written
+
+
+@pytest.mark.parametrize("title, stem", [
+    ("..", "决算公开"), (" . ", "决算公开"), ("../../etc/x", "_.._etc_x"), (".隐藏", "隐藏"), ("a\x00b:c", "a_b_c"),
+    ("决算" * 40, "决算" * 25 + "决-"), ("x" * 300, "x" * 51 + "-")])
+def test_output_names_are_safe_and_short(title, stem):
+    from generator.outputs import safe_stem
+
+    made = safe_stem(title)
+    assert made.startswith(stem) and len(made) <= 60 and len(made.encode("utf-8")) <= 180
+    assert not made.startswith(".") and "/" not in made and "\x00" not in made
+
+
+# ---------------------------------------------------------------- what the loader says about bad values
+
+def _load_text(tmp_path: Path, text: str) -> str:
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    (folder / "unit.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        from generator.input.load import load
+
+        load(folder)
+    return str(caught.value)
+
+
+def test_nul_byte_is_named_with_its_line(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace("  scope: 单位", "  scope: 单\x00位")
+    line = text[: text.index("\x00")].count("\n") + 1
+    assert f"unit.yaml 第{line}行：文件含有不允许的控制字符（U+0000）" in _load_text(tmp_path, text)
+
+
+def test_a_huge_bad_value_is_not_echoed_in_full(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace("gpb_total: 118.00", "gpb_total: '" + "x" * 1_000_000 + "'")
+    message = _load_text(tmp_path, text)
+    assert "budget.gpb_total" in message and len(message) < 2000 and re.search(r"共 10000\d\d 字符", message)
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("    - {project: 测试项目, amount: 20.00, score: 95, grade: 优}",
+      "    - {project: 测试项目, amount: 20.00, score: 95, grade: 优, report: ''}"), "report：不能为空"),
+    (('"2010301": 78.00,', '"２０１０３０１": 78.00,'), "科目编码应为半角数字"),
+    (("score: 95,", "score: 1E-999999,"), "小数位数过多"),
+    (("  year: 2024", "  year: 2024\n  publish_date: 9999-12-31"), "不能大于 2101-12-31"),
+    (("gpb_total: 118.00", "gpb_total: " + "9" * 32 + "元"), "金额过大"),
+])
+def test_values_outside_the_bounds_are_reported(tmp_path, change, expected):
+    text = FIXTURE.read_text(encoding="utf-8")
+    assert change[0] in text
+    assert expected in _load_text(tmp_path, text.replace(change[0], change[1], 1))
