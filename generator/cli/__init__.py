@@ -23,6 +23,7 @@ LAZY = {
     "export": ("generator.cli.export", "export_group"),
     "serve": ("generator.cli.serve", "serve"),
     "new": ("generator.cli.new", "new_command"),
+    "doctor": ("generator.cli.doctor", "doctor"),
 }
 
 
