@@ -199,4 +199,4 @@ def test_tables_split_over_several_workbooks(workbooks, tmp_path):
     shutil.copytree(ROOT / "inputs" / "yanzhou-2024", target)
     result = import_into(target, tmp_path / "一.xlsx", tmp_path / "二.xlsx")
     assert result.exit_code == 0 and "印出的表格数据没有变化" in result.output, result.output
-    assert "# 表六!C7" in (target / "tables.yaml").read_text(encoding="utf-8")
+    assert '"30101": 100.22  # [二.xlsx]表六!C7' in (target / "tables.yaml").read_text(encoding="utf-8")

@@ -26,6 +26,9 @@ def read_workbooks(paths: list[Path], required: tuple[str, ...] = REQUIRED) -> A
     projects: list[tuple[dict, str]] = []
     for path in paths:
         sheets = read_sheets(path)
+        if len(paths) > 1:
+            for sheet in sheets:
+                sheet.prefix = f"[{path.name}]"
         for cell in formulas_without_values(path):
             problems.append(WorkbookProblem(f"{path.name} {cell}", "公式没有保存计算结果；请在 Excel 中打开、"
                                                                     "重新计算并保存后再导入"))

@@ -49,6 +49,7 @@ class Sheet:
     name: str
     grid: list[list[object]]                    # values; merged areas filled with their first cell's value
     copies: set[tuple[int, int]] = field(default_factory=set)   # cells filled from a merge, not their own
+    prefix: str = ""            # "[收入.xlsx]" when several workbooks are imported at once (Excel's notation)
 
     @property
     def height(self) -> int:
@@ -71,7 +72,7 @@ class Sheet:
         return norm(self.value(row, col))
 
     def ref(self, row: int, col: int) -> str:
-        return f"{self.name}!{get_column_letter(col + 1)}{row + 1}"
+        return f"{self.prefix}{self.name}!{get_column_letter(col + 1)}{row + 1}"
 
 
 def norm(value: object) -> str:
