@@ -13,6 +13,7 @@ from ..fonts import FontError
 from ..outputs import write_outputs
 from ..pipeline import FORMATS, BuildError, run
 from ..profile import ProfileError
+from .render_options import font_options
 
 USAGE_ERRORS = (InputError, ProfileError, FontError)
 
@@ -45,6 +46,7 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option("--scheduler", default=None, help="批量：Dask 调度器地址，如 tcp://10.0.0.5:8786（不给则在本机启动）")
 @click.option("--units-per-worker", type=click.IntRange(min=1), default=100, show_default=True,
               help="批量：每个生成进程生成多少个单位后换新进程（限制内存）")
+@font_options
 def build(paths: tuple[Path, ...], outdir: Path, to: str, profile: str | None, final: bool, draft: bool,
           list_file: Path | None, jobs: int | None, timeout: float, force: bool, executor: str,
           scheduler: str | None, units_per_worker: int) -> None:

@@ -9,6 +9,7 @@ else from the file system and no network.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from weasyprint import CSS, HTML
@@ -154,7 +155,10 @@ def append_pdfs(data: bytes, attachments: list[tuple[str, Path]]) -> bytes:
 
 def pdf_document(html: str, profile: Profile, input_dir: Path, attachments: list[tuple[str, Path]],
                  variant: str | None = None) -> bytes:
-    """The publication's PDF bytes, attachments appended. `variant` defaults to the profile's `pdf.variant`."""
+    """The publication's PDF bytes, attachments appended. `variant` defaults to `build --pdfa`
+    (JUESUAN_PDF_VARIANT), else the profile's `pdf.variant`."""
     if variant is None:
-        variant = (profile.settings.get("pdf") or {}).get("variant") or None
+        variant = os.environ.get("JUESUAN_PDF_VARIANT") or (profile.settings.get("pdf") or {}).get("variant") or None
+    if variant not in PDF_VARIANTS:
+        raise ValueError(f"不支持的 PDF 变体“{variant}”：可用 {PDF_VARIANTS[1]}")
     return append_pdfs(pdf_bytes(render_pdf(html, profile, input_dir), variant), attachments)
