@@ -148,3 +148,19 @@ def test_every_word_of_the_base_profile_is_documented():
     doc = (ROOT / "docs" / "words.md").read_text(encoding="utf-8")
     missing = [key for key in resolve("base").settings["words"] if f"### `{key}`" not in doc]
     assert not missing
+
+
+def test_performance_sub_sections_are_a_list_in_the_profile(tmp_path):
+    folder = write_profile(tmp_path, """performance:
+  parts:
+    - {id: work}
+    - {id: results}
+    - {id: transfer, heading: （三）中央对地方转移支付项目绩效自评结果。, word: perf_transfer}
+    - {id: key}
+words:
+  perf_key_heading: （四）重点绩效评价结果。
+  perf_transfer: 本单位无此项内容。
+""")
+    text = text_of(run(INPUTS / "zaozhuang-2024", ("html",), profile=str(folder)).html)
+    transfer = text.index("（三）中央对地方转移支付项目绩效自评结果。本单位无此项内容。")
+    assert text.index("详见“第五部分附件”") < transfer < text.index("（四）重点绩效评价结果。12345市长热线")

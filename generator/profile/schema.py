@@ -73,9 +73,9 @@ class SectionSpec(Strict):
 
 
 class PerformancePart(Strict):
-    id: str = Field(description="work | results | published | key | transfer 或自定标识（只印 heading 与 text）")
-    heading: Text | None = Field(None, description="小节标题，如 （三）重点绩效评价结果。")
-    text: Text | None = Field(None, description="自定小节的正文（无数据时）")
+    id: str = Field(description="work | results | key（印出绩效数据），或自定标识（印 heading 与 word）")
+    heading: Text | None = Field(None, description="小节标题，如 （三）中央对地方转移支付项目绩效自评结果。")
+    word: str | None = Field(None, description="自定小节正文的措辞键（写在 words: 中，输入的 wording 可改写）")
 
 
 class Performance(Strict):
@@ -254,6 +254,9 @@ def word_catalogue(settings: dict, template_dirs: tuple[str, ...], base_dirs: tu
             received[key] = received.get(key, frozenset()) | slots
     for key, slots in PYTHON_WORDS.items():
         received[key] = received.get(key, frozenset()) | slots
+    for part in (settings.get("performance") or {}).get("parts") or []:      # 十三's own sub-sections
+        if isinstance(part, dict) and part.get("word"):
+            received.setdefault(str(part["word"]), frozenset())
     received = {k: v | COMMON_SLOTS for k, v in received.items()}
     sections = {str(s.get("id")) for group in ("sections", "other_matters") for s in settings.get(group) or []
                 if isinstance(s, dict)}
