@@ -155,7 +155,11 @@ def _meta(region: Region, r: int, own: list[tuple[int, str]]) -> None:
     for c, text in own:
         entity = ENTITY_RE.match(text)
         unit = UNIT_RE.search(text)
-        if entity and not unit:
+        if entity and unit and unit.start() > entity.end():   # 单位：某某 … 金额单位：万元 in one merged cell
+            name = YEAR_RE.sub("", text[entity.end(): unit.start()])
+            if name:
+                region.entity = (name, region.sheet.ref(r, c))
+        elif entity and not unit:
             raw = re.sub(r"\s+", "", str(region.sheet.value(r, c)))
             name = re.split(r"[:：]", raw, maxsplit=1)[-1]          # as written, full-width brackets kept
             year = YEAR_RE.search(norm(name))
