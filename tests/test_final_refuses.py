@@ -101,7 +101,6 @@ def test_catalogue_change_for_a_missing_code_is_an_error(tmp_path):
     ("reasons", "three_public.abraod", "three_public.abroad"),
     ("reasons", "gpb.item.2010310", "gpb.item.20103"),        # a 项 the tables do not have: the nearest that they do
     ("texts", "three_public.abroad_contnt", "three_public.abroad_content"),
-    ("texts", "basic.public_list", "basic_public"),           # a Shanxi key: this profile (shandong-2024) never prints it
     ("wording", "compar", "compare"),
 ])
 def test_unknown_key_is_an_error_with_a_suggestion(tmp_path, group, key, suggestion):
@@ -109,6 +108,21 @@ def test_unknown_key_is_an_error_with_a_suggestion(tmp_path, group, key, suggest
     hit, = errors(findings(folder), "unknown_key")
     assert f"“{key}”" in hit.message and f"是否想写“{suggestion}" in hit.message
     assert hit.path == f"{group}.{key}" and hit.line == line_of(folder, key) and hit.file.endswith("unit.yaml")
+
+
+def test_a_key_only_another_profile_prints_is_an_error(tmp_path):
+    """A Shanxi-only key in a Shandong input: that profile's sentences never read it."""
+    from generator.checks.keys import _template_keys
+    from generator.profile import resolve
+
+    def literals(name):
+        return {k for k in _template_keys(tuple(resolve(name, ".").template_dirs()))[0] if "." in k}
+    only_shanxi = sorted(k for k in literals("shanxi-2024") - literals("shandong-2024") if k.startswith("performance."))
+    assert only_shanxi, "the Shanxi profile reads no key of its own any more"
+    key = only_shanxi[0]
+    folder = write(tmp_path, lambda d: d.setdefault("texts", {}).update({key: "无"}))
+    hit, = errors(findings(folder), "unknown_key")
+    assert f"texts 中的键“{key}”没有句子使用" in hit.message and hit.path == f"texts.{key}"
 
 
 def test_known_keys_pass(tmp_path):

@@ -84,7 +84,7 @@ class Report:
         diff = actual - expected
         if diff == 0:
             return True
-        if exact:
+        if exact or rounding_tolerance(parts) == 0:     # one figure, or one rounded part: no tail possible
             self.amounts(beyond, rule, f"{what}；两处是同一个数，应完全相等", path, expected, actual)
             return False
         tolerance = rounding_tolerance(parts)
