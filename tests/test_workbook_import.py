@@ -200,3 +200,13 @@ def test_tables_split_over_several_workbooks(workbooks, tmp_path):
     result = import_into(target, tmp_path / "一.xlsx", tmp_path / "二.xlsx")
     assert result.exit_code == 0 and "印出的表格数据没有变化" in result.output, result.output
     assert '"30101": 100.22  # [二.xlsx]表六!C7' in (target / "tables.yaml").read_text(encoding="utf-8")
+
+
+def test_hidden_sheets_are_named_not_read(workbooks, tmp_path):
+    book = openpyxl.load_workbook(workbooks[("yanzhou-2024", "sheets")])
+    book.create_sheet("旧数据")["A1"] = "收入决算表"
+    book["旧数据"].sheet_state = "hidden"
+    book.save(tmp_path / "hidden.xlsx")
+    result = import_into(tmp_path / "out", tmp_path / "hidden.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "hidden.xlsx：工作表“旧数据”是隐藏的，未读取" in result.output

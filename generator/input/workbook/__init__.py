@@ -24,8 +24,11 @@ def read_workbooks(paths: list[Path], required: tuple[str, ...] = REQUIRED) -> A
     regions: list[Region] = []
     problems: list[WorkbookProblem] = []
     projects: list[tuple[dict, str]] = []
+    notes: list[str] = []
     for path in paths:
-        sheets = read_sheets(path)
+        hidden: list[str] = []
+        sheets = read_sheets(path, hidden)
+        notes.extend(f"{path.name}：工作表“{name}”是隐藏的，未读取；其中的表如需导入，请先取消隐藏" for name in hidden)
         if len(paths) > 1:
             for sheet in sheets:
                 sheet.prefix = f"[{path.name}]"
@@ -53,7 +56,7 @@ def read_workbooks(paths: list[Path], required: tuple[str, ...] = REQUIRED) -> A
     if missing and (regions or not projects):
         listing = "、".join(f"{label_of(k)} {KINDS[k][1][0]}" for k in missing)
         problems.append(WorkbookProblem("、".join(p.name for p in paths), f"缺少：{listing}"))
-    assembled = Assembled(sources=[p.name for p in paths], projects=projects)
+    assembled = Assembled(sources=[p.name for p in paths], projects=projects, notes=notes)
     check_agreement(list(by_kind.values()), assembled)
     problems.extend(assembled.problems)
     if problems:

@@ -85,8 +85,9 @@ def norm(value: object) -> str:
     return re.sub(r"[\s\"'“”‘’]+", "", text)
 
 
-def read_sheets(path: Path) -> list[Sheet]:
-    """Every visible worksheet of the workbook; raises WorkbookError for a file that is not one."""
+def read_sheets(path: Path, hidden: list[str] | None = None) -> list[Sheet]:
+    """Every visible worksheet of the workbook (the names of hidden ones go to `hidden`); raises
+    WorkbookError for a file that is not a workbook."""
     import python_calamine as calamine
 
     where = path.name
@@ -115,8 +116,11 @@ def read_sheets(path: Path) -> list[Sheet]:
     sheets = []
     try:
         for meta in book.sheets_metadata:
-            if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible" or \
-                    str(meta.typ).rsplit(".", 1)[-1].lower() != "worksheet":
+            if str(meta.typ).rsplit(".", 1)[-1].lower() != "worksheet":
+                continue
+            if str(meta.visible).rsplit(".", 1)[-1].lower() != "visible":
+                if hidden is not None:
+                    hidden.append(meta.name)
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
