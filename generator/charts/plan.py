@@ -28,9 +28,10 @@ CHANGE_CHARTS = ("fig1", "fig4", "fig5")       # two-year comparisons: bars only
 DEFAULT_SETTINGS: dict[str, Any] = resolve("base").settings["charts"]
 
 
-REASON_NO_PRIOR = "缺少上年数"
-REASON_SINGLE = "仅有一项"
-REASON_EMPTY = "无数据"
+# Why a chart is not drawn; printed through charts.reasons[…] in a note (when_missing / single_category: note)
+REASON_NO_PRIOR = "no_prior"
+REASON_SINGLE = "single"
+REASON_EMPTY = "empty"
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def plan_charts(facts: Facts, narrative: Narrative, settings: dict | None,
             reason, rule = REASON_SINGLE, s["single_category"]
         if reason is not None and rule != "draw":
             if rule == "note":
-                note = Chart(chart_id, caption, "", b"", _note(s["note"], caption, reason, slots), ())
+                note = Chart(chart_id, caption, "", b"", _note(s["note"], caption, reason, slots, s["reasons"]), ())
                 figures.append((chart_id, caption, note))
             continue
         figures.append((chart_id, caption, spec))
@@ -224,8 +225,8 @@ _NUMBER = re.compile(r"^(图[0-9０-９\-－]+)[：:]\s*")
 _UNIT = re.compile(r"[（(]单位[：:][^）)]*[）)]\s*$")
 
 
-def _note(pattern: str, caption: str, reason: str, slots: dict) -> str:
+def _note(pattern: str, caption: str, reason: str, slots: dict, reasons: dict) -> str:
     match = _NUMBER.match(caption)
     number = match.group(1) if match else ""
     title = _UNIT.sub("", _NUMBER.sub("", caption)).strip()
-    return fill(pattern, title=title, caption=caption, number=number, reason=reason, **slots)
+    return fill(pattern, title=title, caption=caption, number=number, reason=reasons.get(reason, reason), **slots)

@@ -177,14 +177,15 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
                "classes": [(code, f"{numfmt.chinese_number(i)}、{catalogue.functional_name(code)}")
                            for i, code in enumerate(CLASS_CODES, 1)],
                "basic_detail_grid": basic_detail_grid(profile.settings, facts),
-               "glossary": glossary(profile.settings, facts, slots),
+               "glossary": glossary(profile.settings, facts, slots, wording["item_name"]),
                "attachments": attachments,
                "charts": charts, "data_uri": _data_uri,
                "flagged": flagged_cells(facts, [f for f in findings or [] if f.severity == "错误"]) if draft else set(),
                "flag": _sentence_flag([f.path for f in findings or [] if f.severity == "错误"] if draft else []),
                "where": lambda file: _relative(file, input_dir),
                "publish_date": publish.isoformat(),
-               "publish_date_text": f"{publish.year}年{publish.month}月"}
+               "publish_date_text": fill(profile.settings["cover"]["date"], year=publish.year,
+                                         month=publish.month, day=publish.day)}
     env = environment(profile)
     try:
         return env.get_template("document.html.j2").render(context)
@@ -256,8 +257,9 @@ class GlossaryItem:
     text: str
 
 
-def glossary(settings: dict, facts: Facts, slots: dict) -> list[GlossaryItem]:
-    """Standard terms from the profile, then one entry per 项 with spending (GPB first, then GF, SOE)."""
+def glossary(settings: dict, facts: Facts, slots: dict, item_name: str) -> list[GlossaryItem]:
+    """Standard terms from the profile, then one entry per 项 with spending (GPB first, then GF, SOE), named
+    by the word `item_name`."""
     items = [GlossaryItem(0, fill(t["term"], **slots), fill(t["text"], **slots))
              for t in settings.get("glossary", [])]
     items += [GlossaryItem(0, e.term, e.text) for e in facts.data.glossary.extra]
@@ -272,7 +274,7 @@ def glossary(settings: dict, facts: Facts, slots: dict) -> list[GlossaryItem]:
                 continue
             names = [catalogue.functional_name(code[:3]), catalogue.functional_name(code[:5]),
                      catalogue.functional_name(code)]
-            term = f"{names[0]}（类）{names[1]}（款）{names[2]}（项）"
+            term = fill(item_name, class_name=names[0], kind_name=names[1], item_name=names[2])
             items.append(GlossaryItem(0, term, text))
     for number, item in enumerate(items, 1):
         item.number = number

@@ -42,6 +42,7 @@ class Cover(Strict):
     title: Text | None = Field(None, description="封面标题；输入的 unit.cover_title 优先")
     lines: list[Text] | None = Field(None, description="标题下的各行（如 “2024年度单位决算公开”）")
     footer_lines: list[Text] | None = Field(None, description="封面下部各行：单位名称、日期；{date} 为公开日期")
+    date: Text | None = Field(None, description="公开日期的印法：{year}年{month}月（还有 {day}）")
 
 
 class Parts(Strict):
