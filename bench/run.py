@@ -1,16 +1,10 @@
-"""Benchmark: build each example several times, print median wall time and peak RSS per stage.
+"""Benchmark one build: each example several times, median wall time and peak RSS per stage.
 
 Each repetition runs in a fresh process (like a user's `juesuan build`), so imports, font loading and
-caches count as they do in real use. Peak RSS is the high-water mark at the end of each stage of the build
-process or of the helpers it forks (layout worker, painter, the PDF's second half), whichever is largest.
-A build imports its stages inside `run()` (after forking its helpers), so "import" is only generator.build
-and "load" includes the stages' imports. The helpers import matplotlib and WeasyPrint while the input loads;
-"compose" includes the wait for the charts, "docx" is written while the layout worker lays out the PDF, and
-"pdf" shows only the wait for it. The first repetition writes the page memory (page_memory.py) and keeps the
-charts (chart_cache.py) that the others use, as a user's second build would; --first times every run as a
-new input's first build instead (fonts prepared, no page memory, no kept charts).
+caches count as they do in real use; "import" is generator.pipeline alone, the stages import the rest when
+they first run. For many units in parallel see bench/batch.py.
 
-    .venv/bin/python bench/run.py [--runs 5] [--to pdf,docx] [--first] [--peer] [--serial] [example ...]
+    .venv/bin/python bench/run.py [--runs 5] [--to pdf,docx] [--peer] [example ...]
 
 --peer also times LibreOffice converting our DOCX to PDF (soffice --headless), the figure a user would
 otherwise pay to get a PDF from a Word document.
@@ -23,11 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,9 +36,7 @@ class Probe(Timings):
             def __enter__(s): return parent.__enter__()
             def __exit__(s, *exc):
                 out = parent.__exit__(*exc)
-                # the build's forked helpers (charts, DOCX) count too: the larger of the two high-water marks
-                peaks[name] = max(resource.getrusage(who).ru_maxrss
-                                  for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+                peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 return out
         return Ctx()
 t = Probe()
@@ -56,27 +46,10 @@ print(json.dumps({"import": imports, **t.stages, "total": total, "peaks": peaks}
 """
 
 
-def once(example: Path, formats: str, serial: bool = False, first: bool = False) -> dict:
-    env = {**os.environ, "JUESUAN_SERIAL": "1" if serial else ""}
-    with tempfile.TemporaryDirectory() as fresh:
-        if first:
-            env["JUESUAN_CACHE"] = first_build_cache(Path(fresh))
-        done = subprocess.run([sys.executable, "-c", CHILD, str(example), formats], capture_output=True,
-                              text=True, cwd=ROOT, check=True, env=env)
+def once(example: Path, formats: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", CHILD, str(example), formats], capture_output=True,
+                          text=True, cwd=ROOT, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def first_build_cache(folder: Path) -> str:
-    """A cache as a new input's first build finds it on a machine that has built before: the prepared fonts,
-    compiled templates and matplotlib's font list linked from the user's cache, no page memory and no kept
-    charts."""
-    sys.path.insert(0, str(ROOT))
-    from generator.cache import cache_root
-
-    for entry in cache_root().iterdir():
-        if entry.name not in ("pages", "charts"):
-            (folder / entry.name).symlink_to(entry)
-    return str(folder)
 
 
 PROBE = r"""
@@ -149,20 +122,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--to", default="pdf")
     parser.add_argument("--peer", action="store_true", help="also time LibreOffice converting the DOCX to PDF")
-    parser.add_argument("--serial", action="store_true", help="one core: no forked helpers (JUESUAN_SERIAL=1)")
-    parser.add_argument("--first", action="store_true",
-                        help="each run as a new input's first build: no page memory, no kept charts")
     args = parser.parse_args()
     folders = {name: example_dir(name) for name in args.examples}
     missing = [name for name, folder in folders.items() if folder is None]
     if missing:
         parser.error("找不到示例：" + "、".join(missing) + "（写 inputs/ 下的目录名或目录路径）")
-    once(folders[args.examples[0]], args.to, args.serial)  # warm the font cache and the OS page cache
+    once(folders[args.examples[0]], args.to)  # warm the font cache and the OS page cache
     print(f"host probe before: {host_probe()}")
     print(f"{'example':16} {'stage':8} {'median s':>9} {'peak RSS MB':>12}")
     for name, folder in folders.items():
         name = folder.name
-        results = [once(folder, args.to, args.serial, args.first) for _ in range(args.runs)]
+        results = [once(folder, args.to) for _ in range(args.runs)]
         stages = [k for k in results[0] if k not in ("peaks",)]
         for stage in stages:
             median = statistics.median(r[stage] for r in results)

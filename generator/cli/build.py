@@ -83,9 +83,9 @@ def _build_batch(paths, outdir, formats, profile, final, jobs, timeout, force, e
     from ..batch.runner import default_jobs
 
     if executor == "dask":
-        try:
-            import distributed  # noqa: F401
-        except ImportError:
+        from importlib.util import find_spec
+
+        if find_spec("distributed") is None:
             fail("--executor dask 需要安装 dask.distributed：pip install 'juesuan[cluster]'", 2)
     options = Options(formats=formats, profile=profile, final=final, jobs=jobs or default_jobs(), timeout=timeout,
                       units_per_worker=units_per_worker, force=force, executor=executor, scheduler=scheduler)
