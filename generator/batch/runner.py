@@ -97,7 +97,9 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, echo: Callable[
     outdir.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(outdir)
     assign_names(units, manifest.names())
-    build_options = {"formats": sorted(options.formats), "profile": options.profile, "final": options.final}
+    build_options = {"formats": sorted(options.formats), "profile": options.profile, "final": options.final,
+                     # --fonts and --pdfa reach the renderer (and the workers) through the environment
+                     "fonts": os.environ.get("JUESUAN_FONTS"), "pdf_variant": os.environ.get("JUESUAN_PDF_VARIANT")}
     tasks, skipped = [], 0
     for unit in units:
         key = str(unit.path)
