@@ -32,6 +32,10 @@ class Options:
     scheduler: str | None = None      # tcp://host:8786; None: a LocalCluster of `jobs` workers
 
 
+# set by --fonts / --pdfa; sent with each task so that the workers of a remote cluster build alike
+RENDER_ENVIRONMENT = {"JUESUAN_FONTS": "fonts", "JUESUAN_PDF_VARIANT": "pdf_variant"}
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -109,7 +113,8 @@ def run_batch(paths: list[Path], outdir: Path, options: Options, echo: Callable[
             skipped += 1
             continue
         tasks.append({"path": key, "name": unit.name, "formats": list(options.formats), "profile": options.profile,
-                      "final": options.final, "digest": digest, "deps": deps})
+                      "final": options.final, "digest": digest, "deps": deps,
+                      "environment": {k: build_options[v] for k, v in RENDER_ENVIRONMENT.items()}})
     counts: Counter = Counter()
     worst = 0
     progress = Progress(len(units), skipped)

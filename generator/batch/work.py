@@ -94,6 +94,11 @@ def build_unit(task: dict) -> dict:
     started, cpu = time.perf_counter(), _cpu()
     timings = Timings()
     outcome: dict = {"outputs": {}, "errors": 0, "warnings": 0, "messages": [], "deps": []}
+    for name, value in task.get("environment", {}).items():     # --fonts, --pdfa of the batch
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     try:
         if os.environ.get("JUESUAN_TEST_BATCH_HOOKS") == "1":
             _test_hook(Path(task["path"]))
