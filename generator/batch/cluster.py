@@ -39,6 +39,10 @@ def remote_build(task: dict, timeout: float) -> dict:
         timer.cancel()
 
 
+class ClusterError(Exception):
+    """The cluster cannot be reached or its workers cannot build (exit code 2, a Chinese message)."""
+
+
 class DaskExecutor:
     def __init__(self, jobs: int, timeout: float, scheduler: str | None):
         self.jobs, self.timeout, self.scheduler = max(1, jobs), timeout, scheduler
@@ -50,7 +54,11 @@ class DaskExecutor:
 
         work.quiet_environment()            # LocalCluster workers inherit it; remote ones: see docs/batch.md
         if self.scheduler:
-            self.client = Client(self.scheduler, timeout="30s")
+            try:
+                self.client = Client(self.scheduler, timeout="30s")
+            except (OSError, ValueError) as exc:
+                raise ClusterError(f"无法连接 Dask 调度器 {self.scheduler}（{exc}）：请确认地址、端口与防火墙，"
+                                   f"以及调度器已启动（见 docs/batch.md）") from None
         else:
             # the worker processes start with Ctrl-C ignored (inherited through exec): it is the batch's to
             # handle, by closing the cluster, instead of each worker printing its own traceback
@@ -63,7 +71,12 @@ class DaskExecutor:
             finally:
                 signal.signal(signal.SIGINT, previous)
             self.client = Client(self.cluster)
-        self.client.run(work.warm)          # every worker imports WeasyPrint and matplotlib before the first unit
+        try:
+            self.client.run(work.warm)      # every worker imports WeasyPrint and matplotlib before the first unit
+        except Exception as exc:  # noqa: BLE001 — whatever a worker lacks, said in one line
+            self.__exit__(None, None, None)
+            raise ClusterError(f"Dask 工作进程无法准备生成（{type(exc).__name__}：{exc}）：每台工作机都要安装与本机"
+                               f"相同版本的 juesuan 及其系统依赖（见 docs/batch.md）") from None
         return self
 
     def __exit__(self, *exc) -> None:

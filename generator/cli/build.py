@@ -63,7 +63,7 @@ def build(paths: tuple[Path, ...], outdir: Path, to: str, profile: str | None, f
         fail(f"参数错误：{exc.message}", 2)
     if scheduler and executor != "dask":
         fail("参数错误：--scheduler 需与 --executor dask 一起使用", 2)
-    from ..batch.units import is_unit, read_list
+    from ..batch.units import expand, read_list
 
     try:
         listed = read_list(list_file) if list_file else []
@@ -71,7 +71,7 @@ def build(paths: tuple[Path, ...], outdir: Path, to: str, profile: str | None, f
         fail(f"无法读取清单：\n{exc}", 2)
     if not paths and not listed:
         fail("请给出输入目录或文件（或用 --list 给出清单文件）", 2)
-    if len(paths) == 1 and not listed and (is_unit(paths[0]) or not paths[0].is_dir()):
+    if len(paths) == 1 and not listed and expand(paths[0]) == [paths[0]]:     # one unit: today's layout
         sys.exit(_build_one(paths[0], outdir, formats, profile, final))
     sys.exit(_build_batch([*paths, *listed], outdir, formats, profile, final, jobs, timeout, force, executor,
                           scheduler, units_per_worker))
@@ -89,8 +89,12 @@ def _build_batch(paths, outdir, formats, profile, final, jobs, timeout, force, e
             fail("--executor dask 需要安装 dask.distributed：pip install 'juesuan[cluster]'", 2)
     options = Options(formats=formats, profile=profile, final=final, jobs=jobs or default_jobs(), timeout=timeout,
                       units_per_worker=units_per_worker, force=force, executor=executor, scheduler=scheduler)
+    from ..batch.cluster import ClusterError
+
     try:
         return run_batch(list(paths), outdir, options, click.echo)
+    except ClusterError as exc:
+        fail(str(exc), 2)
     except InputError as exc:
         fail(f"无法生成：\n{exc}", 2)
     except OSError as exc:
