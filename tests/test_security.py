@@ -457,3 +457,14 @@ def test_attached_pdf_actions_are_removed(tmp_path):
     for marker in (b"/Launch", b"/JavaScript", b"/URI", b"app.alert", b"/bin/sh", b"example.com"):
         assert marker not in text, marker
     assert str(Path(loaded.pdfs["active.pdf"])) == str((source / "active.pdf").resolve())
+
+
+@pytest.mark.parametrize("setting", ["page: 5", "tables: 5", "reason_threshold: x", "number_format: 5", "charts: 5",
+                                     "cover: 5", "sections: 5", "words: 5", "fonts: 5"])
+def test_profile_setting_of_the_wrong_type_is_a_profile_error(tmp_path, setting):
+    folder = tmp_path / "profile"
+    folder.mkdir()
+    (folder / "profile.yaml").write_text(f"extends: shandong-2024\n{setting}\n", encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        run(CLEAN, ("html",), profile=str(folder))
+    assert "profile.yaml 第2行" in str(caught.value) and setting.split(":")[0] in str(caught.value)

@@ -2,8 +2,8 @@
 can neither hang a build nor take the machine's memory, and a template that fails names its file and line.
 
 Limits of one render (docs/reliability.md):
-- RENDER_SECONDS of wall time: checked on every call, attribute and item access, range step and output
-  chunk; in the main thread a timer signal also interrupts loops that do none of those;
+- RENDER_SECONDS of wall time: checked every 256 calls, 1024 range steps and 4096 output chunks; in the
+  main thread a timer signal also interrupts loops that do none of those;
 - OUTPUT_CHARS of HTML; RANGE_ITEMS per range() and RANGE_TOTAL range steps in all;
 - `*`, `**` and `%` results and the widths given to filters and string methods stay below MAX_SIZE.
 Templates are read only from the profile chain's directories and the built-in templates, symlinks resolved.
@@ -26,7 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from ..cache import cache_dir, read_entry, write_entry
 from ..profile import ProfileError, builtin_root
 
-RENDER_SECONDS = 20.0
+RENDER_SECONDS = 60.0          # a real publication composes in 0.1–0.5 s; 60 is room for slow hosts
 OUTPUT_CHARS = 30_000_000
 RANGE_ITEMS = 100_000
 RANGE_TOTAL = 1_000_000
@@ -96,13 +96,13 @@ def _guarded(name: str, function):
 
 
 class BoundedEnvironment(SandboxedEnvironment):
-    intercepted_binops = frozenset(["*", "**", "%", "+", "~"])
+    intercepted_binops = frozenset(["*", "**", "%"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.globals["range"] = lambda *a: BoundedRange(self, *a)
         self.deadline = time.monotonic() + RENDER_SECONDS
-        self.steps = 0
+        self.steps = self.calls = 0
 
     # -- the budget
     def step(self) -> None:
@@ -145,20 +145,14 @@ class BoundedEnvironment(SandboxedEnvironment):
 
     # -- sandbox hooks
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 — Jinja's own signature
-        __self.tick()
+        __self.calls += 1
+        if not __self.calls & 255:
+            __self.tick()
         method = getattr(__obj, "__wrapped__", __obj)        # the sandbox wraps str.format
         if isinstance(getattr(method, "__self__", None), str) and getattr(method, "__name__", "") in _SIZED_METHODS:
             _check_format(method.__self__)
             _check_args(args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
-
-    def getattr(self, obj, attribute):
-        self.tick()
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj, argument):
-        self.tick()
-        return super().getitem(obj, argument)
 
     def call_binop(self, context, operator, left, right):
         self.tick()
