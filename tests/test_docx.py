@@ -261,13 +261,35 @@ def test_headings_use_word_heading_styles(yanzhou):
 def test_toc_field_with_cached_entries_and_bookmarks(yanzhou):
     body = yanzhou.document.element.body
     instructions = [node.text for node in body.iter(qn("w:instrText"))]
-    assert any(re.fullmatch(r'\s*TOC \\o "1-2" \\h \\z \\u\s*', text) for text in instructions)
+    assert any(re.fullmatch(r'\s*TOC \\o "1-2" \\f \\h \\z \\u\s*', text) for text in instructions)
     cached = [normalize(text) for kind, style, text in yanzhou.items if kind == "p" and style in ("TOC1", "TOC2")]
     entries = re.findall(r'<span class="toc-text">(.*?)</span>', yanzhou.html)
-    assert cached == [normalize(e) for e in entries]
+    assert len(cached) == len(entries)
+    for line, entry in zip(cached, entries):          # the entry, then its page number (the PDF's)
+        assert re.fullmatch(re.escape(normalize(entry)) + r"\d+", line), (line, entry)
     bookmarks = {node.get(qn("w:name")) for node in body.iter(qn("w:bookmarkStart"))}
     anchors = [node.get(qn("w:anchor")) for node in body.iter(qn("w:hyperlink"))]
     assert anchors and set(anchors) <= bookmarks
+
+
+def test_toc_page_numbers_are_the_pdfs_and_table_entries_keep_their_numbering(yanzhou, built):
+    pdf = built("yanzhou-2024").pdf
+    pages = {title: page + 1 for title, page in ((b.get_title(), b.get_dest().get_index()) for b in pdf.get_toc())}
+    body = yanzhou.document.element.body
+    lines = {normalize(text): text for kind, style, text in yanzhou.items if kind == "p" and style == "TOC2"}
+    line = next(text for key, text in lines.items() if key.startswith("一、收入支出决算总表"))
+    assert normalize(line) == f"一、收入支出决算总表{pages['收入支出决算总表']}"
+    line = next(text for key, text in lines.items() if key.startswith("三、支出决算情况说明"))
+    assert normalize(line) == f"三、支出决算情况说明{pages['三、支出决算情况说明']}"
+    # a table's title lacks the 目录's "一、": a TC field carries it for Word's update, the paragraph is out of the
+    # outline (no second entry)
+    marks = [node.text.strip() for node in body.iter(qn("w:instrText")) if node.text.strip().startswith("TC ")]
+    assert 'TC "一、收入支出决算总表" \\l 2' in marks and 'TC "九、财政拨款“三公”经费支出决算表" \\l 2' in marks
+    assert len(marks) == 9, marks
+    titles = [p for p in body.iter(W_P) if normalize(text_of(p)) == "收入支出决算总表"]
+    assert titles and titles[0].find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}").get(qn("w:val")) == "9"
+    word = yanzhou.document.settings.element.find(qn("w:updateFields"))
+    assert word is not None and word.get(qn("w:val")) == "true"                 # Word refreshes on open
 
 
 def sections_of(document):
@@ -387,7 +409,9 @@ def test_east_asian_fonts_in_styles(yanzhou):
     assert east_asia("Heading1")[0] == "黑体"
     assert east_asia("Heading3")[0] == "楷体_GB2312"
     assert east_asia("Title")[0] == "方正小标宋简体"
-    assert style_by_id(yanzhou.document, "Normal").font.size == docx.shared.Pt(16)
+    assert style_by_id(yanzhou.document, "Normal").font.size == docx.shared.Pt(15)     # print.css html
+    line = style_by_id(yanzhou.document, "Normal").element.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+    assert (line.get(qn("w:line")), line.get(qn("w:lineRule"))) == ("525", "exact")          # 15pt × 1.75
     assert style_by_id(yanzhou.document, "TableText").font.size == docx.shared.Pt(10.5)
 
 
@@ -489,7 +513,7 @@ def test_core_properties_from_the_html_head(yanzhou):
 
 # --- a real client -------------------------------------------------------------------------------
 
-def test_libreoffice_opens_it(tmp_path, yanzhou):
+def test_libreoffice_opens_it(tmp_path, yanzhou, built):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         message = "LibreOffice (soffice) is missing: apt-get install libreoffice-writer-nogui"
@@ -509,5 +533,10 @@ def test_libreoffice_opens_it(tmp_path, yanzhou):
     for entry in re.findall(r'<span class="toc-text">(.*?)</span>', yanzhou.html):
         assert normalize(entry) in text, entry
     assert len(pages) > 30
+    pdf_pages = len(built("yanzhou-2024").pages)
+    assert abs(len(pages) - pdf_pages) <= 0.03 * pdf_pages, (len(pages), pdf_pages)
+    # the 目录 shows entries with page numbers before any field update
+    toc = normalize(next(page for page in pages if "目" in page and "收入支出决算总表" in page))
+    assert re.search(r"一、收入支出决算总表\d+二、收入决算表\d+", toc), toc
     widths = {round(page.get_size()[0]) for page in converted}
     assert widths == {595, 842}                               # A4 portrait and A4 landscape pages

@@ -4,8 +4,8 @@ Fonts, sizes, alignment and indents live in styles (Normal, Heading 1–6, Title
 who changes “Heading 2” in Word changes every 一级标题 at once; a paragraph carries direct formatting
 only where the profile's CSS gives that one element a different look (e.g. the centred table titles).
 Chinese faces are named through w:eastAsia, the attribute Word/WPS/LibreOffice use for CJK text;
-ascii/hAnsi carry the Latin face. Sizes follow print.css, except that body text is 三号 (16pt, GB/T 9704)
-where the PDF sets 15pt.
+ascii/hAnsi carry the Latin face. Sizes follow print.css: the body's size comes from the profile's CSS
+(install_styles), with the PDF's line-height of 1.75, so the DOCX and the PDF run to about the same pages.
 """
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from .wordml import esc, tag
 
 DEFAULT_FONTS = {"title": "方正小标宋简体", "heading1": "黑体", "heading2": "楷体_GB2312",
                  "body": "仿宋_GB2312", "latin": "Times New Roman"}
-BODY_PT = 16.0
-BODY_LINE = 560         # exactly 28pt: 16pt × 1.75, the PDF's line-height
+BODY_PT = 15.0          # print.css html { font-size }; install_styles takes the profile's value
+LINE_HEIGHT = 1.75      # print.css html { line-height }
+BODY_LINE = round(BODY_PT * LINE_HEIGHT * 20)     # twips, exact
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,11 @@ def _grid_table_style(fonts: dict[str, str]) -> str:
             '</w:style>')
 
 
-def install_styles(document, settings: dict) -> None:
+def install_styles(document, settings: dict, body_pt: float = BODY_PT) -> None:
+    """Word's styles from SPECS, with the body size (and its exact line) the profile's CSS gives."""
     fonts = fonts_of(settings)
+    line = round(body_pt * LINE_HEIGHT * 20)
+    specs = [_scaled(spec, body_pt, line) for spec in SPECS]
     styles = document.styles.element
     # docDefaults too, so text outside any style (and styles a user adds) is 仿宋 with Latin digits
     defaults = styles.find(qn("w:docDefaults"))
@@ -183,7 +187,7 @@ def install_styles(document, settings: dict) -> None:
     spacing.attrib.clear()
     spacing.set(qn("w:after"), "0")
     existing = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
-    definitions = [_style_xml(spec, fonts) for spec in SPECS]
+    definitions = [_style_xml(spec, fonts) for spec in specs]
     definitions.append(_grid_table_style(fonts))
     for xml in definitions:
         new = parse_xml(xml)
@@ -193,6 +197,17 @@ def install_styles(document, settings: dict) -> None:
             styles.remove(old)
         else:
             styles.append(new)
+
+
+def _scaled(spec: Spec, body_pt: float, line: int) -> Spec:
+    """`spec` with the body size and line where it uses the defaults."""
+    from dataclasses import replace
+
+    if spec.size == BODY_PT:
+        spec = replace(spec, size=body_pt)
+    if spec.spacing and spec.spacing[2] == BODY_LINE:
+        spec = replace(spec, spacing=(*spec.spacing[:2], line, spec.spacing[3]))
+    return spec
 
 
 # --- numbering for <ol>/<ul> ----------------------------------------------------------------------

@@ -181,6 +181,7 @@ class Para:
     ind: dict | None = None
     jc: str | None = None
     sect: str = ""                               # w:sectPr when this paragraph ends a section
+    outline_level: int | None = None             # 9: body text, kept out of the outline and the TOC
 
     def xml(self) -> str:
         ppr = [tag("w:pStyle", val=self.style)]
@@ -198,4 +199,6 @@ class Para:
             ppr.append(tag("w:ind", **self.ind))
         if self.jc:
             ppr.append(tag("w:jc", val=self.jc))
+        if self.outline_level is not None:
+            ppr.append(tag("w:outlineLvl", val=self.outline_level))
         return f"<w:p><w:pPr>{''.join(ppr)}{self.sect}</w:pPr>{self.content}</w:p>"

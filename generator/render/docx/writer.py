@@ -25,6 +25,7 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Emu
 from lxml import etree
 
+from ...fonts import parse as parse_font, roles_of as font_roles
 from ...profile import Profile
 from .. import cascade
 from ..cascade import Computed
@@ -48,11 +49,16 @@ def docx_bytes(html: str, profile: Profile, input_dir: Path) -> bytes:
     root = lxml.html.document_fromstring(html)
     meta = metadata(root)
     fonts = fonts_of(profile.settings)
-    roles = {family: role for role, family in (profile.settings.get("fonts") or {}).items()}
+    specs = font_roles(profile.settings)
+    roles = {parse_font(spec)[0]: role for role, spec in reversed(list(specs.items()))}
     look = Look(Computed(cascade.load(profile), root, roles), fonts)
     document = Document()
-    install_styles(document, profile.settings)
+    body = root.find("body")
+    install_styles(document, profile.settings, look.css[body].font_size if body is not None else 15.0)
     writer = Writer(document, WordPage(profile.settings.get("page") or {}), look, Path(input_dir))
+    from ..pdf.engine import anchor_pages
+
+    writer.toc_pages = anchor_pages(html, profile, Path(input_dir)) if root.find(".//nav") is not None else {}
     writer.walk(root.find("body"))
     writer.finish()
     word_settings(document)
@@ -99,6 +105,8 @@ class Writer:
         self.showing_footer = False     # whether the running section shows page numbers
         self.bookmarks = 0
         self.pictures = 0
+        self.toc_pages: dict[str, int] = {}        # HTML id → page, shown in the 目录 before Word updates it
+        self.toc_entries: dict[str, tuple[int, str]] = {}   # HTML id → (level, 目录 text)
 
     # sections and page breaks ------------------------------------------------------------------
 
@@ -252,6 +260,12 @@ class Writer:
             self.bookmarks += 1
             p.content = (tag("w:bookmarkStart", id=self.bookmarks, name=bookmark_name(anchor)) + p.content
                          + tag("w:bookmarkEnd", id=self.bookmarks))
+            level, listed = self.toc_entries.get(anchor, (0, ""))
+            if listed and listed != segments_text(self.look.segments(node)).strip():
+                # the 目录 lists it with words the heading lacks (一、…九、 before a table's title): a TC field
+                # gives Word's update that text, and the paragraph leaves the outline so it is not listed twice
+                p.outline_level = 9
+                p.content += field_xml(f' TC "{listed}" \\l {level} ')
         self.add(p)
 
     def table_meta(self, node) -> None:
@@ -378,13 +392,15 @@ class Writer:
         if title is not None:
             self.add(Para("TOCHeading", runs(self.look.segments(title))))
         depth = min(9, max([2] + [level for level, _, _ in entries]))
-        instruction = f' TOC \\o "1-{depth}" \\h \\z \\u '
+        instruction = f' TOC \\o "1-{depth}" \\f \\h \\z \\u '
         if not entries:
             self.add(Para("TOC1", field_xml(instruction)))
         for i, (level, text, anchor) in enumerate(entries):
             name = bookmark_name(anchor)
-            # PAGEREF results are left empty: the page numbers are Word's to compute (settings: updateFields)
-            pageref = field_xml(f" PAGEREF {name} \\h ")
+            # PAGEREF results: the PDF's page numbers until Word updates the fields (settings: updateFields)
+            self.toc_entries[anchor] = (level, text)
+            page = self.toc_pages.get(anchor)
+            pageref = field_xml(f" PAGEREF {name} \\h ", str(page) if page else "")
             link = (f'<w:hyperlink w:anchor="{esc(name)}" w:history="1">{runs([(text, Fmt())])}'
                     f'<w:r><w:tab/></w:r>{pageref}</w:hyperlink>')
             content = (field_xml(instruction, end=False) if i == 0 else "") + link

@@ -104,6 +104,12 @@ class Engine:
                         url_fetcher=fetcher)
         rendered = document.render(stylesheets=self.sheets, font_config=self.font_config)
         rendered.metadata.custom["JuesuanFonts"] = self.fonts_used
+        pages: dict[str, int] = {}
+        for number, page in enumerate(rendered.pages, 1):      # Page.anchors: WeasyPrint's documented API
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+        _LAST_LAYOUT.clear()
+        _LAST_LAYOUT[_layout_key(html, self.profile)] = pages
         return rendered
 
 
@@ -124,6 +130,26 @@ def engine_for(profile: Profile) -> Engine:
 
 def render_pdf(html: str, profile: Profile, input_dir: Path):
     return engine_for(profile).render(html, input_dir)
+
+
+_LAST_LAYOUT: dict[tuple, dict[str, int]] = {}
+
+
+def _layout_key(html: str, profile: Profile) -> tuple:
+    import hashlib
+
+    return (hashlib.sha256(html.encode("utf-8")).hexdigest(), profile.identity(), str(fonts.font_dir()))
+
+
+def anchor_pages(html: str, profile: Profile, input_dir: Path) -> dict[str, int]:
+    """id → the PDF page (1-based) it lies on: from the PDF just laid out for the same document (a build of
+    PDF and DOCX), else from laying the document out now. The DOCX's 目录 shows these numbers before Word
+    updates its fields."""
+    pages = _LAST_LAYOUT.get(_layout_key(html, profile))
+    if pages is None:
+        render_pdf(html, profile, input_dir)
+        pages = _LAST_LAYOUT.get(_layout_key(html, profile), {})
+    return pages
 
 
 def pdf_bytes(document, variant: str | None = None) -> bytes:
