@@ -108,3 +108,17 @@ def test_profile_and_input_change_files(tmp_path):
     assert "其他科技研发支出" in result.html and "反映其他科技研发支出。" in result.html
     (folder / "catalogue.yaml").write_text('catalogue:\n  names: {"2060499": 本地科技支出}\n', encoding="utf-8")
     assert "本地科技支出" in run(folder, formats=()).html
+
+
+def test_a_bad_profile_change_file_is_an_error_naming_it(tmp_path):
+    profile = tmp_path / "my-profile"
+    profile.mkdir()
+    (profile / "profile.yaml").write_text("name: my-profile\nextends: shandong-2024\n", encoding="utf-8")
+    (profile / "catalogue-2023.yaml").write_text("added: 新科目\nrenamed: {}\n", encoding="utf-8")
+    folder = write(tmp_path, with_code(2023))
+    data = yaml.safe_load((folder / "unit.yaml").read_text(encoding="utf-8"))
+    data["unit"]["profile"] = "../my-profile"
+    (folder / "unit.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    hits = [f for f in errors(folder) if f.rule == "catalogue"]
+    messages = " / ".join(f.message for f in hits)
+    assert "catalogue-2023.yaml" in messages and "未知的键“renamed”" in messages and "added 应为" in messages

@@ -67,8 +67,12 @@ def apply_changes(entries: dict[str, dict], changes: Any, where: str) -> tuple[s
         return touched, [(where, "应为 names/explanations/added/removed 的映射")]
     for key in sorted(set(map(str, changes)) - set(CHANGE_KEYS)):
         problems.append((where, f"未知的键“{key}”（可用：names、explanations、added、removed）"))
+    for key, kind in (("names", dict), ("explanations", dict), ("added", dict), ("removed", list)):
+        if changes.get(key) is not None and not isinstance(changes[key], kind):
+            problems.append((f"{where} {key}", f"{key} 应为{'“编码: 文字”的映射' if kind is dict else '编码列表'}"))
+            changes = {k: v for k, v in changes.items() if k != key}
     for code, value in (changes.get("added") or {}).items():
-        value = {"name": value} if isinstance(value, str) else dict(value or {})
+        value = {"name": value} if isinstance(value, str) else (dict(value) if isinstance(value, dict) else {})
         if not value.get("name"):
             problems.append((f"{where} added.{code}", f"新增科目 {code} 缺少 name"))
             continue

@@ -30,7 +30,10 @@ def _template_keys(dirs: tuple[str, ...]) -> tuple[frozenset, frozenset]:
     prefixes: set[str] = set()
     for folder in dirs:
         for path in sorted(Path(folder).rglob("*.j2")):
-            text = path.read_text(encoding="utf-8")
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):   # the build reports an unreadable template itself
+                continue
             prefixes.update(_PREFIX.findall(text))
             literals.update(_LITERAL.findall(text))
     return frozenset(literals), frozenset(prefixes)
