@@ -164,7 +164,7 @@ def project_money(r: Report) -> None:
         label, target = min(spent.items(), key=lambda kv: abs(kv[1] - total))
         widest = max(spent.values())
         if total - widest > rounding_tolerance(addends(*executed)):   # more than all project spending: wrong
-            r.at_most("project_executed_total", f"自评项目全年执行数之和不能大于公开03表合计行 项目支出", widest, total,
+            r.at_most("project_executed_total", "自评项目全年执行数之和不能大于公开03表合计行 项目支出", widest, total,
                       "performance.projects", addends(*executed))
         else:
             r.identity("project_executed_total", f"自评项目全年执行数之和应等于{label}合计行 项目支出（如有未纳入自评的"

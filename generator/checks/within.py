@@ -30,7 +30,6 @@ def summary_totals(r: Report) -> None:
         r.identity("X4", "公开01表 本年支出合计（行58）应等于公开03表 合计行 本年支出合计",
                    f.expenditure.total.get("total"), cents(f.t01[58]), "tables.summary.expenditure_total", exact=True)
     t = f.t01
-    parts = addends(t[27], t[28], t[29], t[58], t[59], t[60]) - 1
     r.identity("I01.5", f"公开01表 支出总计（行62：本年支出 {money(t[58])} + 结余分配 {money(t[59])} + 年末结转和结余 "
                f"{money(t[60])}）应等于收入总计（行31：本年收入 {money(t[27])} + 使用非财政拨款结余 {money(t[28])} + "
                f"年初结转和结余 {money(t[29])}）", t[31], t[62],
