@@ -167,18 +167,18 @@ def _fields(model: type[BaseModel], path: tuple) -> list[str]:
         field = model.model_fields.get(str(part))
         if field is None:
             return []
-        inner = _model_of(field.annotation)
+        inner = model_of(field.annotation)
         if inner is None:
             return []
         model = inner
     return list(model.model_fields)
 
 
-def _model_of(annotation) -> type[BaseModel] | None:
+def model_of(annotation) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_of(arg)
+        found = model_of(arg)
         if found is not None:
             return found
     return None

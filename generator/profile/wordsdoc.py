@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import builtin_profiles, fill, resolve, word_slots
-from .schema import ProfileSettings, _model_of
+from .schema import ProfileSettings, model_of
 from .wordscan import COMMON_SLOTS, scan
 
 # Where a template prints: the part or section a reader finds the word in.
@@ -62,7 +62,7 @@ def _settings_rows(model: type[BaseModel], prefix: str, base: Any) -> list[str]:
     for name, field in model.model_fields.items():
         path = f"{prefix}{name}"
         value = base.get(name) if isinstance(base, dict) else None
-        inner = _model_of(field.annotation)
+        inner = model_of(field.annotation)
         if inner is not None and not (path in ("tables", "sections", "other_matters", "glossary")):
             rows.append(f"| `{path}` | {field.description or ''} | |")
             rows += _settings_rows(inner, path + ".", value or {})
