@@ -3,11 +3,13 @@
 `functional-2024.yaml` is the full 2024 edition; `changes/<year>.yaml` lists what another year's edition
 (2020–2025) names or explains differently, adds or lacks (README.md gives the sources). A profile can add a
 `catalogue-<year>.yaml` to any of its layers and an input a top-level `catalogue:` block, in the same format,
-to add or rename codes for its year. The build activates the unit-year's catalogue (`activate`); the module
-functions below answer from it, so every stage names a code the same way.
+to add or rename codes for its year. The build activates the unit-year's catalogue (`activate`: the pipeline
+with the profile's changes, compute for the unit-year it computes); the module functions below answer from it,
+so every stage names a code the same way.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -155,13 +157,14 @@ def activate(unit_year, profile=None) -> Catalogue:
     return catalogue
 
 
-def for_unit(unit_year) -> Catalogue:
-    """The active catalogue if it is this unit-year's, else this unit-year's own (not made current: last
-    year's input is computed inside this year's build)."""
-    active = _active.get()
-    if active is not None and active[0] is unit_year:
-        return active[2]
-    return _for(unit_year)
+@contextmanager
+def kept():
+    """Whatever is activated inside (last year's input, computed within this year's build) is undone after."""
+    token = _active.set(_active.get())
+    try:
+        yield
+    finally:
+        _active.reset(token)
 
 
 def current() -> Catalogue:

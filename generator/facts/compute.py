@@ -132,7 +132,7 @@ def prior_from(last: "Facts") -> Prior:
 def compute(data: UnitYear, last_year: UnitYear | None = None) -> Facts:
     t = data.tables
     found: list[Discrepancy] = []
-    _names = catalogue.for_unit(data).functional_name    # the publication year's edition
+    _names = catalogue.activate(data).functional_name    # the publication year's edition, current from here on
     income = rollup(t.income.rows, t.income.total, INCOME_COLUMNS, "公开02表", "tables.income", _names,
                     {"total": (INCOME_COLUMNS[1:], 1)}, {**HEADERS, "total": "本年收入合计"})
     expenditure = rollup(t.expenditure.rows, t.expenditure.total, EXPENDITURE_COLUMNS, "公开03表",
@@ -199,7 +199,8 @@ def compute(data: UnitYear, last_year: UnitYear | None = None) -> Facts:
 
     prior = data.prior
     if last_year is not None:
-        derived = prior_from(compute(last_year))
+        with catalogue.kept():                           # last year's edition only while computing last year
+            derived = prior_from(compute(last_year))
         prior = derived.model_copy(update={k: getattr(data.prior, k) for k in data.prior.model_fields_set})
     return Facts(data, income, expenditure, gpb, gf, soe, t01, left, right, basic, budget, actual,
                  procurement_total, office_running, found, prior)
