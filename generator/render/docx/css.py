@@ -18,8 +18,8 @@ class Look:
 
     @staticmethod
     def word_size(css_pt: float) -> float:
-        """The PDF's 15pt body text is 三号 (16pt) in Word; other sizes carry over (to the half point)."""
-        return 16.0 if abs(css_pt - 15) < 0.01 else round(css_pt * 2) / 2
+        """The CSS size in Word (to the half point): the DOCX follows the profile's sizes as the PDF does."""
+        return round(css_pt * 2) / 2
 
     def font_of(self, node) -> str | None:
         """The face of an inline element whose CSS font role differs from its parent's (e.g. .term)."""
