@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Pinned fonts (generator/fonts.py checks their SHA-256), WeasyPrint's libraries, and HarfBuzz's
-# subsetter, without which WeasyPrint falls back to fontTools and spends seconds per build subsetting.
+# The default fonts (Debian 12's Noto CJK and AR PL UKai, the goldens' reference), WeasyPrint's libraries,
+# HarfBuzz's subsetter (without it WeasyPrint subsets with fontTools, seconds per build) and fontconfig's
+# fc-match/fc-list, through which generator/fonts finds each role's font (juesuan doctor checks all of it).
 SYSTEM_PACKAGES=(python3-venv fonts-noto-cjk fonts-arphic-ukai libpango-1.0-0 libpangoft2-1.0-0
-                 libharfbuzz0b libharfbuzz-subset0 libfontconfig1)
+                 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fontconfig)
 # --test: what the test suite needs besides: LibreOffice opens our DOCX as a real client would; headless
 # Chromium (with its WebDriver) opens juesuan serve's page as a real browser would.
 if [ "${1:-}" = "--test" ]; then
