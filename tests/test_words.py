@@ -164,3 +164,9 @@ words:
     text = text_of(run(INPUTS / "zaozhuang-2024", ("html",), profile=str(folder)).html)
     transfer = text.index("（三）中央对地方转移支付项目绩效自评结果。本单位无此项内容。")
     assert text.index("详见“第五部分附件”") < transfer < text.index("（四）重点绩效评价结果。12345市长热线")
+
+
+def test_a_placeholder_typo_in_a_title_is_an_error(tmp_path):
+    folder = write_profile(tmp_path, "parts:\n  narrative: \"第三部分 {yaer}年度决算情况说明\"\n")
+    with pytest.raises(ProfileError, match=r"第3行：设置“parts.narrative”中的占位符 \{yaer\} 不可用，是否想写 year？"):
+        resolve(str(folder))

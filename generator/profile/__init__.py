@@ -207,6 +207,14 @@ def _check_words(profile: Profile, chain_settings: list[dict], roots: list[Any])
     base_words = set((chain_settings[-1].get("words") or {})) if profile.layers[-1].path == base else set()
     schema.check_words(profile.settings.get("words") or {}, received, sections, base_words, where)
 
+    def where_setting(path: tuple) -> tuple[str, int | None]:
+        for layer, settings, root in zip(profile.layers, chain_settings, roots):
+            if path[0] in settings:
+                return str(layer.path / "profile.yaml"), yamlio.line_of(root, path)
+        return str(profile.layers[0].path / "profile.yaml"), None
+
+    schema.check_texts(profile.settings, where_setting)
+
 
 def word_slots(profile: Profile) -> tuple[dict[str, frozenset[str]], set[str]]:
     """(word key → placeholders it receives, section ids) for checking an input's `wording:` overrides."""

@@ -289,6 +289,57 @@ def check_words(words: dict, received: dict[str, frozenset[str]], sections: set[
                                    f"{suggest(slot, allowed)}（可用：{names}）", *where(key))
 
 
+# Settings other than `words` that hold text with {placeholders}: (path pattern, extra placeholders it receives).
+# "*" is any key or list index. Everything else prints as written.
+TEXT_SETTINGS = [
+    (("parts", "*"), ()), (("overview_items", "*"), ()), (("cover", "title"), ()), (("cover", "lines", "*"), ()),
+    (("cover", "footer_lines", "*"), ("date",)), (("cover", "date"), ("month", "day")),
+    (("tables", "*", "title"), ()), (("sections", "*", "title"), ()), (("sections", "*", "body_title"), ()),
+    (("other_matters", "*", "title"), ()), (("other_matters", "*", "body_title"), ()),
+    (("notes", "*"), ()), (("notes", "*", "*"), ()), (("empty_notes", "*"), ()), (("empty_notes", "*", "*"), ()),
+    (("glossary", "*", "term"), ()), (("glossary", "*", "text"), ()), (("performance", "parts", "*", "heading"), ()),
+    (("labels", "headers", "finding_line"), ("line",)),
+    (("labels", "headers", "finding_expected"), ("expected", "actual", "difference")),
+    (("labels", "headers", "finding_difference"), ("difference",)), (("labels", "headers", "project_year"), ()),
+    (("charts", "captions", "*"), ()), (("charts", "year_label"), ()),
+    (("charts", "note"), ("title", "caption", "number", "reason")), (("charts", "labels", "class"), ("name", "short", "code")),
+]
+
+
+def _walk(value: Any, pattern: tuple, path: tuple = ()):
+    if not pattern:
+        if isinstance(value, str):
+            yield path, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if isinstance(value, dict):
+        items = value.items() if head == "*" else ([(head, value[head])] if head in value else [])
+    elif isinstance(value, list) and head == "*":
+        items = enumerate(value)
+    else:
+        return
+    for key, inner in items:
+        yield from _walk(inner, rest, (*path, key))
+
+
+def check_texts(settings: dict, where) -> None:
+    """A {placeholder} in a title, note or caption that nothing fills would print literally: an error."""
+    from . import ProfileError
+    from .wordscan import COMMON_SLOTS
+
+    for pattern, extra in TEXT_SETTINGS:
+        if pattern[0] == "charts":      # charts/plan.py fills only the years (and a class's names)
+            allowed = set(extra) if pattern[-1] == "class" else {"year", "prior_year"} | set(extra)
+        else:
+            allowed = COMMON_SLOTS | set(extra)
+        for path, text in _walk(settings, pattern):
+            for slot in _SLOT.findall(text):
+                if slot not in allowed:
+                    names = "、".join("{" + s + "}" for s in sorted(allowed))
+                    raise ProfileError(f"设置“{'.'.join(map(str, path))}”中的占位符 {{{slot}}} 不可用"
+                                       f"{suggest(slot, allowed)}（可用：{names}）", *where(path))
+
+
 def json_schema() -> dict:
     schema = ProfileSettings.model_json_schema()
     schema["title"] = "juesuan profile.yaml"
