@@ -227,13 +227,17 @@ def quick_budget(monkeypatch):
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
 
 
+LOOPS = "循环次数过多|模板运行超过"      # whichever limit a loaded machine reaches first
+
+
 @pytest.mark.parametrize("cover, what", [
-    ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}", "循环次数过多"),
-    ("{% for a in range(10000) %}{% for b in range(10000) %}x{% endfor %}{% endfor %}", "模板运行超过"),
+    ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}", LOOPS),
+    ("{% for a in range(10000) %}{% for b in range(10000) %}x{% endfor %}{% endfor %}", LOOPS),
+    ("{% set s = range(3000) | list %}{% for a in s %}{% for b in s %}{{ b }}{% endfor %}{% endfor %}", "模板运行超过"),
     ("{% set s = 'a' * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}", "模板运行超过"),
     ("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(1) }}", "递归过深"),
     ("\n\n{{ 1 / 0 }}", "除以零"),
-    ("{{ range(10 ** 9) | list }}", "range() 过大"),
+    ("{{ range(10 ** 9) | list }}", r"range\(\) 过大"),
     ("{{ 'x' * 10 ** 9 }}", "过长"),
     ("{{ 'x' | center(10 ** 9) }}", "过大"),
     ("{{ '%999999999s' | format(1) }}", "格式宽度过大"),
@@ -245,7 +249,7 @@ def test_template_that_hangs_or_errs_names_its_file_and_line(tmp_path, quick_bud
     with pytest.raises(ProfileError) as caught:
         run(CLEAN, ("html",), profile=str(profile))
     message = str(caught.value)
-    assert what in message and "cover.html.j2" in message
+    assert re.search(what, message) and "cover.html.j2" in message
     assert f"第{cover.count(chr(10)) + 1}行" in message
 
 

@@ -2,7 +2,7 @@
 can neither hang a build nor take the machine's memory, and a template that fails names its file and line.
 
 Limits of one render (docs/reliability.md):
-- RENDER_SECONDS of wall time: checked every 256 calls, 1024 range steps and 4096 output chunks; in the
+- RENDER_SECONDS of wall time: checked every 256 calls, 1024 range steps or outputs and 4096 chunks; in the
   main thread a timer signal also interrupts loops that do none of those;
 - OUTPUT_CHARS of HTML; RANGE_ITEMS per range() and RANGE_TOTAL range steps in all;
 - `*`, `**` and `%` results and the widths given to filters and string methods stay below MAX_SIZE.
@@ -99,10 +99,11 @@ class BoundedEnvironment(SandboxedEnvironment):
     intercepted_binops = frozenset(["*", "**", "%"])
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("finalize", self.counted)      # every {{ … }} output counts, in the template's frame
         super().__init__(*args, **kwargs)
         self.globals["range"] = lambda *a: BoundedRange(self, *a)
         self.deadline = time.monotonic() + RENDER_SECONDS
-        self.steps = self.calls = 0
+        self.steps = self.calls = self.outputs = 0
 
     # -- the budget
     def step(self) -> None:
@@ -112,6 +113,12 @@ class BoundedEnvironment(SandboxedEnvironment):
         if not self.steps & 1023:
             self.tick()
 
+    def counted(self, value):
+        self.outputs += 1
+        if not self.outputs & 1023:
+            self.tick()
+        return value
+
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
             raise TemplateLimit(f"模板运行超过 {RENDER_SECONDS:g} 秒")
@@ -119,7 +126,7 @@ class BoundedEnvironment(SandboxedEnvironment):
     def concat(self, chunks) -> str:
         """The top-level render: starts the clock, bounds the output, and arms a timer in the main thread."""
         self.deadline = time.monotonic() + RENDER_SECONDS
-        self.steps = 0
+        self.steps = self.calls = self.outputs = 0
         alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
         if alarm:
             def expire(_signum, _frame):
@@ -132,11 +139,15 @@ class BoundedEnvironment(SandboxedEnvironment):
             for chunk in chunks:
                 parts.append(chunk)
                 size += len(chunk)
-                if size > OUTPUT_CHARS:
-                    raise TemplateLimit(f"模板输出过大（超过 {OUTPUT_CHARS} 字符）")
-                if len(parts) >= 4096:
-                    self.tick()
-                    parts = ["".join(parts)]
+                try:
+                    if size > OUTPUT_CHARS:
+                        raise TemplateLimit(f"模板输出过大（超过 {OUTPUT_CHARS} 字符）")
+                    if len(parts) >= 4096:
+                        self.tick()
+                        parts = ["".join(parts)]
+                except TemplateLimit as exc:
+                    chunks.throw(exc)       # raised where the template is, so the message names its line
+                    raise
             return "".join(parts)
         finally:
             if alarm:
