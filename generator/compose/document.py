@@ -171,6 +171,7 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
                "TS": facts.table_scope, "outline": outline, "title": title, "number": number,
                "headers": (profile.settings.get("labels") or {}).get("headers") or {},
                "labels": profile.settings.get("labels") or {},
+               "gaps": (profile.settings.get("labels") or {}).get("gaps") or {},
                "cover_title": cover_title(profile, facts), "words": words,
                "fill": lambda pattern, **kw: fill(pattern, **{**slots, **kw}), "draft": draft,
                "findings": findings or [], "slots": slots, "u_overview": facts.data.overview,

@@ -104,6 +104,7 @@ class Labels(Strict):
                                                                    "subsidiary（句子与图3）")
     three_public: dict[str, Text] | None = Field(None, description="“三公”经费各项名称")
     headers: dict[str, Text] | None = Field(None, description="表头与附件表中的固定文字")
+    gaps: dict[str, Text] | None = Field(None, description="草稿【待补充：…】与 --final 提示中缺少的内容的名称")
 
 
 class ProfileSettings(Strict):
