@@ -57,20 +57,36 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ") or "（空）"
 
 
-def _settings_rows(model: type[BaseModel], prefix: str, base: Any) -> list[str]:
+def _value(settings: Any, path: tuple) -> Any:
+    for part in path:
+        settings = settings.get(part) if isinstance(settings, dict) else None
+    return settings
+
+
+LONG = ("words", "glossary", "fonts", "table_layout", "charts", "tables", "sections", "notes", "empty_notes",
+        "labels.headers", "labels.gaps", "performance.parts", "other_matters")
+
+
+def _settings_rows(model: type[BaseModel], prefix: tuple, profiles: dict) -> list[str]:
+    """One row per setting: its description, base's value, and each built-in profile's where it differs."""
     rows: list[str] = []
     for name, field in model.model_fields.items():
-        path = f"{prefix}{name}"
-        value = base.get(name) if isinstance(base, dict) else None
+        path = (*prefix, name)
+        dotted = ".".join(path)
         inner = model_of(field.annotation)
-        if inner is not None and not (path in ("tables", "sections", "other_matters", "glossary")):
-            rows.append(f"| `{path}` | {field.description or ''} | |")
-            rows += _settings_rows(inner, path + ".", value or {})
+        values = {n: _value(p.settings, path) for n, p in profiles.items()}
+        if inner is not None and dotted not in ("tables", "sections", "other_matters", "glossary",
+                                                 "performance.parts"):
+            rows.append(f"| `{dotted}` | {field.description or ''} | | |")
+            rows += _settings_rows(inner, path, profiles)
             continue
-        long = ("words", "glossary", "fonts", "table_layout", "charts", "tables", "sections", "notes",
-                "empty_notes", "labels.headers", "performance.parts", "other_matters")
-        shown = "" if path in long or value is None else f"`{_cell(value)}`"
-        rows.append(f"| `{path}` | {field.description or ''} | {shown} |")
+        if dotted in LONG:
+            base, others = "（见 templates/base/profile.yaml）", ""
+        else:
+            base = "" if values["base"] is None else f"`{_cell(values['base'])}`"
+            others = "；".join(f"{n}：`{_cell(v)}`" for n, v in values.items()
+                              if n != "base" and v is not None and v != values["base"])
+        rows.append(f"| `{dotted}` | {field.description or ''} | {base} | {others} |")
     return rows
 
 
@@ -97,8 +113,8 @@ def markdown() -> str:
            "输入的 `wording:` 可覆盖任一措辞；写成 `节标识.键`（如 `totals.compare`、`income.zero`）只作用于"
            "第三部分的那一节，其余各节沿用通用措辞。所有措辞都可用的占位符："
            + "、".join(f"`{{{s}}}`" for s in sorted(COMMON_SLOTS)) + "。", "",
-           "## 设置", "", "| 设置 | 说明 | base 的取值 |", "|---|---|---|"]
-    out += _settings_rows(ProfileSettings, "", base.settings)
+           "## 设置", "", "| 设置 | 说明 | base 的取值 | 其他内置版式（与 base 不同时） |", "|---|---|---|---|"]
+    out += _settings_rows(ProfileSettings, (), profiles)
     out += ["", "## 措辞", ""]
     for key in keys:
         values = {n: p.settings["words"].get(key) for n, p in profiles.items()}
