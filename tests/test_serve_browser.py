@@ -1,6 +1,6 @@
 """juesuan serve in a real browser (Debian's headless Chromium driven by selenium): the page shows the findings
 and a figure, an input file edited on disk makes the page reload by itself with the new figure (the
-"正在生成…" banner shown meanwhile), a clicked finding brings its place into view, and the browser reports no
+"正在生成…" banner shown meanwhile, the reader kept at the same place), a clicked finding brings its place into view, and the browser reports no
 errors (a Content-Security-Policy violation would be one). Screenshots go to JUESUAN_SCREENSHOTS or tmp."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from test_serve import EXAMPLE, KEY, R1, Live
@@ -44,7 +45,8 @@ def browser():
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def wait_for(condition, timeout: float = 120, every: float = 0.1):
+def wait_for(condition, timeout: float = 300, every: float = 0.1, why=lambda: ""):
+    """Builds take seconds, far more on a busy machine: generous bounds, and the server's state on failure."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -54,7 +56,7 @@ def wait_for(condition, timeout: float = 120, every: float = 0.1):
         if value:
             return value
         time.sleep(every)
-    raise AssertionError("the page never showed what was expected")
+    raise AssertionError(f"the page never showed what was expected {why()}")
 
 
 def in_frame(driver, script: str):
@@ -84,18 +86,22 @@ def test_the_page_follows_edits_and_shows_where_findings_are(browser, tmp_path):
         assert in_frame(browser, "return doc.querySelectorAll('.js-landscape').length;") >= 8
         browser.save_screenshot(str(shots / "serve-1-opened.png"))
 
+        browser.find_element("css selector", "a[data-target='table-summary']").click()
+        where = wait_for(lambda: in_frame(browser, "return doc.defaultView.scrollY;"), timeout=10)
         browser.execute_script("window.notReloaded = true;")
         tables = unit / "tables.yaml"
         text = tables.read_text(encoding="utf-8")
         assert R1 in text
         tables.write_text(text.replace(R1, R1.replace("336.88", "337.88")), encoding="utf-8")
+        state = lambda: httpx.get(f"{live.url}/u/{KEY}/state").text  # noqa: E731
         banner_seen = wait_for(lambda: browser.execute_script(
-            "const b = document.getElementById('building'); return b && !b.hidden;"), timeout=60, every=0.05)
+            "const b = document.getElementById('building'); return b && !b.hidden;"), every=0.05, why=state)
         assert banner_seen
         browser.save_screenshot(str(shots / "serve-2-building.png"))
         wait_for(lambda: not browser.execute_script("return window.notReloaded === true;")
-                 and "337.88" in in_frame(browser, R1_TEXT))
+                 and "337.88" in in_frame(browser, R1_TEXT), why=state)
         assert not browser.find_element("id", "building").is_displayed()
+        assert abs(in_frame(browser, "return doc.defaultView.scrollY;") - where) < 50     # still at 公开01表
 
         target = [f for f in browser.find_elements("css selector", "a.finding")
                   if "tables.income.total.total" in f.text][0]

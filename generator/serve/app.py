@@ -33,7 +33,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "font-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'self'")
 HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-           (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"SAMEORIGIN"),
+           (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"SAMEORIGIN"),
            (b"cache-control", b"no-store")]
 PROFILE_FILES = {".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".woff", ".woff2", ".ttf", ".otf"}
 LOOPBACK = ["127.0.0.1", "localhost"]
@@ -269,6 +269,10 @@ def inside(root: Path, relative: str) -> Path | None:
 
 
 def same_origin(request: Request) -> bool:
+    """A browser says where a form comes from (Sec-Fetch-Site, Origin); other clients (curl) say nothing."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
     origin = request.headers.get("origin")
     return origin is None or urlparse(origin).netloc == request.headers.get("host")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -40,9 +41,11 @@ class State:
     generation: int = 0           # the last finished build, good or failed
     building: bool = True
     error: str | None = None
+    seconds: float | None = None  # how long the last build took
 
     def as_dict(self) -> dict:
-        return {"generation": self.generation, "building": self.building, "error": self.error}
+        return {"generation": self.generation, "building": self.building, "error": self.error,
+                "seconds": self.seconds}
 
 
 class UnitBuilder:
@@ -62,7 +65,7 @@ class UnitBuilder:
                 self._pending = True
                 return
             self._running = True
-            self.state = State(self.state.generation, True, self.state.error)
+            self.state = State(self.state.generation, True, self.state.error, self.state.seconds)
         threading.Thread(target=self._loop, name=f"juesuan-serve-build-{self.key}", daemon=True).start()
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -79,13 +82,15 @@ class UnitBuilder:
             snapshot, error = None, None
             try:
                 with BUILD_LOCK:
+                    started = time.perf_counter()
                     snapshot = make_snapshot(self.key, self.path, self.profile)
             except Exception as exc:  # noqa: BLE001 — any failure is a message on the page, never a dead server
                 error = describe(exc)
             with self._lock:
                 if snapshot is not None:
                     self.snapshot = snapshot
-                self.state = State(next(_generations), self._pending, error)
+                self.state = State(next(_generations), self._pending, error,
+                                   round(time.perf_counter() - started, 1))
                 if self._pending:
                     self._pending = False
                     continue

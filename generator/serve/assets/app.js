@@ -5,8 +5,10 @@
   const frame = document.getElementById("preview");
   const scrollKey = "juesuan-scroll:" + location.pathname;
 
+  // the publication's document (before it loads, the frame holds an empty about:blank one)
   function frameDoc() {
-    return frame && frame.contentDocument && frame.contentDocument.body ? frame.contentDocument : null;
+    const doc = frame && frame.contentDocument;
+    return doc && doc.body && doc.URL === "about:srcdoc" ? doc : null;
   }
 
   // Pages: the print stylesheet's page breaks and landscape pages, drawn as sheets of paper on screen.
@@ -58,7 +60,7 @@
   if (frame) {
     frame.addEventListener("load", ready);
     window.addEventListener("resize", function () { const doc = frameDoc(); if (doc) fitWidth(doc); });
-    if (frame.contentDocument && frame.contentDocument.readyState === "complete") ready();
+    if (frameDoc() && frame.contentDocument.readyState === "complete") ready();
   }
 
   function show(doc, elements) {
