@@ -28,3 +28,11 @@ def test_a_missing_font_is_a_cross_with_the_install_command_per_platform(tmp_pat
     assert "Debian/Ubuntu/统信UOS：sudo apt-get install fonts-noto-cjk fonts-arphic-ukai" in result.output
     assert "Fedora/麒麟：sudo dnf install google-noto-serif-cjk-fonts" in result.output
     assert "macOS：brew install" in result.output and "Windows：" in result.output
+
+
+def test_fontconfig_aliases_lead_each_word_font_name_to_the_profiles_family():
+    result = CliRunner().invoke(main, ["doctor", "--fontconfig"])
+    assert result.exit_code == 0
+    assert ("<alias binding=\"same\"><family>仿宋_GB2312</family><prefer><family>FangSong</family>"
+            "<family>仿宋</family><family>Noto Serif CJK SC</family></prefer></alias>") in result.output
+    assert "<family>黑体</family><prefer><family>SimHei</family><family>Noto Sans CJK SC</family>" in result.output

@@ -522,9 +522,22 @@ def test_libreoffice_opens_it(tmp_path, yanzhou, built):
         pytest.skip(message)
     source = tmp_path / "publication.docx"
     source.write_bytes(yanzhou.data)
+    # the aliases `juesuan doctor --fontconfig` writes, as a user would put them in ~/.config/fontconfig
+    from generator.fonts.doctor import fontconfig_aliases
+
+    aliases = fontconfig_aliases(yanzhou.result.profile.settings)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(aliases.replace("<fontconfig>", '<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf'
+                                    "</include>"), encoding="utf-8")
     subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=240)
+                   check=True, capture_output=True, timeout=240, env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+    import pikepdf
+
+    with pikepdf.open(tmp_path / "publication.pdf") as lo_pdf:
+        faces = {str(font.BaseFont) for page in lo_pdf.pages for font in page.Resources.get("/Font", {}).values()}
+    # 仿宋_GB2312 → FangSong → Noto Serif CJK SC, 黑体 → SimHei → Noto Sans CJK SC, 楷体_GB2312 → AR PL UKai CN
+    assert any("NotoSerifCJK" in face for face in faces) and any("UKai" in face for face in faces), faces
     converted = pdfium.PdfDocument((tmp_path / "publication.pdf").read_bytes())
     pages = [page.get_textpage().get_text_range() for page in converted]
     text = normalize("\n".join(pages))

@@ -12,11 +12,13 @@ import click
 @click.option("--profile", default=None, help="检查该版式所用的字体（默认：内置版式 base）")
 @click.option("--fonts", "font_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="另外的字体目录（与 build --fonts、JUESUAN_FONTS 相同）")
-def doctor(profile: str | None, font_dir: Path | None) -> None:
+@click.option("--fontconfig", "aliases", is_flag=True,
+              help="输出 fontconfig 别名文件（DOCX 字体名 → 已安装字体），供 LibreOffice 在 Linux 上使用")
+def doctor(profile: str | None, font_dir: Path | None, aliases: bool) -> None:
     """检查运行环境：Python、WeasyPrint/Pango/HarfBuzz、各角色字体及其 GB 2312 覆盖、LibreOffice、缓存目录。
 
     全部必需项通过时退出码为 0，否则为 1。"""
-    from ..fonts.doctor import FIX, PLATFORMS, diagnose
+    from ..fonts.doctor import FIX, PLATFORMS, diagnose, fontconfig_aliases
     from ..profile import ProfileError, resolve
 
     if font_dir is not None:
@@ -26,6 +28,9 @@ def doctor(profile: str | None, font_dir: Path | None) -> None:
     except ProfileError as error:
         click.echo(f"版式无法读取：{error}", err=True)
         sys.exit(2)
+    if aliases:
+        click.echo(fontconfig_aliases(settings), nl=False)
+        return
     rows = diagnose(settings)
     width = max(_columns(row.item) for row in rows) + 2
     for row in rows:

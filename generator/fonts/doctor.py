@@ -134,6 +134,35 @@ def _cache() -> Row:
         return Row("缓存目录", False, f"{root} 不可写：{error.strerror}", "cache", optional=True)
 
 
+# Names Word documents use for the 公文 faces, and the names the same faces have in Windows' own files.
+WINDOWS_NAMES = {"仿宋_GB2312": ["FangSong", "仿宋"], "仿宋": ["FangSong"], "楷体_GB2312": ["KaiTi", "楷体"],
+                 "楷体": ["KaiTi"], "黑体": ["SimHei"], "宋体": ["SimSun"], "方正小标宋简体": ["方正小标宋_GBK"]}
+
+
+def fontconfig_aliases(settings: dict) -> str:
+    """A fontconfig file that resolves the DOCX's East Asian font names on Linux: the name itself, then its
+    Windows name (FangSong…), then the profile's PDF family for that role. LibreOffice finds fonts through
+    fontconfig, so with this file in ~/.config/fontconfig/conf.d/ a DOCX in 仿宋_GB2312 shows in Noto Serif
+    CJK SC instead of a generic sans-serif face."""
+    from xml.sax.saxutils import escape
+
+    from . import parse, roles_of
+
+    families = roles_of(settings)
+    word = {**{"title": "方正小标宋简体", "heading1": "黑体", "heading2": "楷体_GB2312", "body": "仿宋_GB2312"},
+            **(settings.get("docx_fonts") or {})}
+    rules = []
+    for role, name in word.items():
+        if role == "latin" or role not in families:
+            continue
+        chain = [*WINDOWS_NAMES.get(name, []), parse(families[role])[0]]
+        prefer = "".join(f"<family>{escape(family)}</family>" for family in chain)
+        rules.append(f'  <alias binding="same"><family>{escape(name)}</family><prefer>{prefer}</prefer></alias>')
+    return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+            "<!-- juesuan doctor 生成：DOCX 中文字体名 → Windows 名 → 版式的 PDF 字体 -->\n<fontconfig>\n"
+            + "\n".join(rules) + "\n</fontconfig>\n")
+
+
 def diagnose(settings: dict) -> list[Row]:
     rows = [_python(), *_weasyprint(), _fontconfig()]
     if rows[-1].ok:
