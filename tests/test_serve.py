@@ -53,6 +53,7 @@ class Live:
         return self
 
     def __exit__(self, *exc):
+        self.app.state.server.closing = True         # as `juesuan serve` does on Ctrl-C: streams end
         self.server.should_exit = True
         self.thread.join(10)
 
@@ -339,3 +340,47 @@ def test_cli_refuses_a_missing_path_and_a_busy_port(tmp_path):
         assert "警告：监听 0.0.0.0" in exposed.output and exposed.exit_code == 2
     finally:
         holder.close()
+
+
+def test_cli_serves_on_loopback_only_and_stops_cleanly_on_ctrl_c(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    port = holder.getsockname()[1]
+    holder.close()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(EXAMPLE), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert process.stdout.readline().strip() == f"预览地址：http://127.0.0.1:{port}/ （按 Ctrl+C 停止）"
+        assert httpx.get(f"http://127.0.0.1:{port}/").status_code == 200
+        with httpx.stream("GET", f"http://127.0.0.1:{port}/u/{KEY}/events") as stream:   # an open page
+            assert next(stream.iter_lines()).startswith("retry:")
+            for address in this_machines_addresses():
+                with pytest.raises(httpx.ConnectError):           # bound to 127.0.0.1 only
+                    httpx.get(f"http://{address}:{port}/", timeout=5)
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and "预览已停止" in out
+    assert "Traceback" not in err and "ERROR" not in err
+
+
+def this_machines_addresses() -> set[str]:
+    """This machine's non-loopback IPv4 addresses: its name's, and the one its default route leaves from (a
+    UDP socket's connect sends nothing)."""
+    found = set()
+    try:
+        found |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    except OSError:
+        pass
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+            found.add(probe.getsockname()[0])
+        except OSError:
+            pass
+    return {a for a in found if not a.startswith("127.") and a != "0.0.0.0"}

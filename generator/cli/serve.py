@@ -51,5 +51,15 @@ def serve(path: Path, profile: str | None, port: int, host: str, outdir: Path, m
                      max_upload=max_upload_mb * 2**20)
     shown = "127.0.0.1" if host in LOOPBACK else host
     click.echo(f"预览地址：http://{shown}:{bound_port}/ （按 Ctrl+C 停止）")
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1, lifespan="on")
-    uvicorn.Server(config).run(sockets=[sock])
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2, lifespan="on")
+
+    class PreviewServer(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            app.state.server.closing = True        # open pages' event streams end, so shutdown is prompt
+            super().handle_exit(sig, frame)
+
+    try:
+        PreviewServer(config).run(sockets=[sock])
+    except KeyboardInterrupt:                      # uvicorn passes Ctrl-C on once it has shut down
+        pass
+    click.echo("预览已停止。")

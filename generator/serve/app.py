@@ -68,6 +68,7 @@ class Server:
         self.profile, self.manifest, self.max_upload = profile, manifest, max_upload
         self.new_unit_profile = new_unit_profile
         self.instance = secrets.token_hex(6)
+        self.closing = False          # set when the server stops: event streams end so it can
         self.builders: dict[str, UnitBuilder] = {}
         self.watcher = Watcher(self.changed)
         self.single, self.units = discover(self.root)
@@ -149,7 +150,7 @@ def create_app(path: Path, profile: str | None = None, manifest: Path | None = N
         async def stream():
             yield "retry: 1000\n\n"
             last, quiet = None, 0
-            while True:
+            while not server.closing:
                 current = dict(builder.state.as_dict(), instance=server.instance)
                 if current != last:
                     server.watcher.ensure(builder.watched())
