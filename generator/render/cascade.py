@@ -4,8 +4,7 @@ The PDF's page breaks, landscape pages, alignment and table sizing live in the p
 (templates/base/styles/print.css and each profile's overrides). Rather than restate them per class in
 Python — a second presentation path that would drift as templates change — the DOCX writer and the PDF's
 column estimate (columns.py) cascade the same stylesheets over the same tree with WeasyPrint's own CSS
-libraries (tinycss2, cssselect2) and ask for a handful of properties (docs/customizing.md, "What the column
-sizer reads"): display, page (and each @page's orientation and footer), break-before/-after, text-align,
+libraries (tinycss2, cssselect2) and ask for a handful of properties (docs/install.md, "版式 CSS 与列宽"): display, page (and each @page's orientation and footer), break-before/-after, text-align,
 text-indent, white-space, font-size, font-family (as a font role), font-weight, color, background, padding,
 margin, the left/right border widths, list-style-type and col widths; the shorthands `font`, `padding`,
 `margin` and `border` are expanded into those. Selectors, specificity, !important, inheritance and style=""
@@ -90,7 +89,7 @@ def _declarations(tokens, where: str = "") -> dict[str, tuple[str, bool]]:
         if name in _UNMODELLED or name.startswith("-"):
             if where and name in _UNMODELLED:
                 warnings.warn(f"{where}：列宽估算不考虑 CSS 属性 {name}（{value}），表格文字可能超出单元格；"
-                              f"请改用字号或列宽（见 docs/customizing.md）", StyleNotModelled, stacklevel=2)
+                              f"请改用字号或列宽（见 docs/install.md 的“版式 CSS 与列宽”）", StyleNotModelled, stacklevel=2)
             continue
         for longhand, part in _expand(name, value):
             out[longhand] = (part, decl.important)
