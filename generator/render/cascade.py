@@ -1,15 +1,16 @@
 """The profile's print CSS, cascaded over the composed HTML for the few layout facts our own code needs.
 
 The PDF's page breaks, landscape pages, alignment and table sizing live in the profile's stylesheets
-(templates/base/styles/print.css and each profile's overrides). Rather than restate them per class in
-Python — a second presentation path that would drift as templates change — the DOCX writer and the PDF's
-column estimate (columns.py) cascade the same stylesheets over the same tree with WeasyPrint's own CSS
-libraries (tinycss2, cssselect2) and ask for a handful of properties (docs/install.md, "版式 CSS 与列宽"):
-display, page (and each @page's orientation and footer), break-before/-after, text-align, text-indent,
-white-space, font-size, font-family (as a font role), font-weight, color, background, padding, margin,
-the left/right border widths, list-style-type and col widths; the shorthands `font`, `padding`, `margin` and `border` are expanded into those. Selectors, specificity, !important, inheritance and style=""
-work as in CSS. A property that changes how wide text is but cannot be modelled here (letter-spacing,
-text-transform…) gets a warning naming it, so a profile never moves text out of its cell silently.
+(templates/base/styles/print.css and each profile's overrides). Rather than restate them per class in Python —
+a second presentation path that would drift as templates change — the DOCX writer and the PDF's column
+estimate (columns.py) cascade the same stylesheets over the same tree with WeasyPrint's own CSS libraries
+(tinycss2, cssselect2) and ask for a handful of properties (docs/install.md, "版式 CSS 与列宽"): display, page (and
+each @page's orientation and footer), break-before/-after, text-align, text-indent, white-space, font-size,
+font-family (as a font role), font-weight, color, background, padding, margin, the left/right border widths,
+list-style-type and col widths; the shorthands `font`, `padding`, `margin` and `border` are expanded into
+those. Selectors, specificity, !important, inheritance and style="" work as in CSS. A property that changes
+how wide text is but cannot be modelled here (letter-spacing, text-transform…) gets a warning naming it, so a
+profile never moves text out of its cell silently.
 """
 from __future__ import annotations
 
