@@ -274,7 +274,7 @@ def test_directory_lists_units_with_their_batch_status(units_dir):
     client = TestClient(create_app(root, manifest=manifest, allowed_hosts=["testserver"]))
     page = client.get("/").text
     rows = lxml.html.fromstring(page).xpath('//table[@class="units"]/tbody/tr')
-    assert len(rows) == 1 and "有错误（草稿）" in rows[0].text_content()
+    assert len(rows) == 1 and "草稿（有校验错误）" in rows[0].text_content()
     assert rows[0].xpath(".//a")[0].get("href") == f"/u/{quote('兖州')}/"
     assert "<b>合计</b>不符" in rows[0].text_content()                       # manifest text shown as text
     assert client.get("/u/notes/").status_code == 404

@@ -10,8 +10,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-STATUS_TEXT = {"ok": "通过", "warnings": "有警告", "draft_with_errors": "有错误（草稿）",
-               "unusable": "输入不可用", "failed": "生成失败"}
 WORKBOOK_SUFFIXES = (".xlsx", ".xls")
 BAD_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f]')
 
@@ -44,6 +42,8 @@ def discover(root: Path) -> tuple[bool, dict[str, UnitEntry]]:
 def read_manifest(manifest: Path | None, units: dict[str, UnitEntry]) -> None:
     """Fill in each unit's status from a batch manifest (a list of units, or a mapping by name); an absent
     or unreadable manifest leaves the status empty."""
+    from ..batch.manifest import STATUS_TEXT
+
     if manifest is None or not manifest.is_file():
         return
     try:
@@ -66,7 +66,7 @@ def read_manifest(manifest: Path | None, units: dict[str, UnitEntry]) -> None:
         if unit is None:
             unit = units.get(str(entry.get("name", "")))
         if unit is not None and isinstance(entry.get("status"), str):
-            unit.status = STATUS_TEXT.get(entry["status"], entry["status"])
+            unit.status = STATUS_TEXT.get(entry["status"], entry["status"])     # the batch's own words
             messages = entry.get("messages")
             if isinstance(messages, list):
                 unit.messages = tuple(str(m) for m in messages[:5])
