@@ -62,9 +62,9 @@ def build_outline(profile: Profile, facts: Facts, attachments: list["Attachment"
     overview = Entry("part-overview", fill(parts["overview"], **slots), [
         Entry("overview-duties", fill(s["overview_items"]["duties"], **slots)),
         Entry("overview-organization", fill(s["overview_items"]["organization"], **slots))])
+    marker = _wording(profile, facts)["marker_tables"]
     tables = Entry("part-tables", fill(parts["tables"], **slots), [
-        Entry(f"table-{t['role']}", fill(_wording(profile, facts)["marker_tables"], n=i, cn=numfmt.chinese_number(i))
-              + fill(t["title"], **slots))
+        Entry(f"table-{t['role']}", fill(marker, n=i, cn=numfmt.chinese_number(i)) + fill(t["title"], **slots))
         for i, t in enumerate(s["tables"], 1)])
     sections = Entry("part-narrative", fill(parts["narrative"], **slots), [
         Entry(f"section-{sec['id']}", fill(sec["title"], **slots)) for sec in s["sections"]])
@@ -175,8 +175,8 @@ def compose(facts: Facts, narrative: Narrative, profile: Profile, draft: bool = 
                "cover_title": cover_title(profile, facts), "words": words,
                "fill": lambda pattern, **kw: fill(pattern, **{**slots, **kw}), "draft": draft,
                "findings": findings or [], "slots": slots, "u_overview": facts.data.overview,
-               "classes": [(code, f"{numfmt.chinese_number(i)}、{catalogue.functional_name(code)}")
-                           for i, code in enumerate(CLASS_CODES, 1)],
+               "classes": [(code, fill(wording["marker_table_rows"], n=i, cn=numfmt.chinese_number(i))
+                            + catalogue.functional_name(code)) for i, code in enumerate(CLASS_CODES, 1)],
                "basic_detail_grid": basic_detail_grid(profile.settings, facts),
                "glossary": glossary(profile.settings, facts, slots, wording["item_name"]),
                "attachments": attachments,

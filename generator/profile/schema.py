@@ -242,7 +242,7 @@ def _path_names(data: Any, loc: tuple) -> set[str]:
 _SLOT = re.compile(r"\{(\w*)\}")
 # Words read from Python rather than templates (document.attachment_items) and what they receive.
 PYTHON_WORDS = {"att_summary": frozenset(), "att_projects": frozenset(), "att_report": frozenset({"project"}),
-                "marker_tables": frozenset({"n", "cn"})}
+                "marker_tables": frozenset({"n", "cn"}), "marker_table_rows": frozenset({"n", "cn"})}
 
 
 def word_catalogue(settings: dict, template_dirs: tuple[str, ...], base_dirs: tuple[str, ...]
@@ -303,7 +303,8 @@ TEXT_SETTINGS = [
     (("labels", "headers", "finding_expected"), ("expected", "actual", "difference")),
     (("labels", "headers", "finding_difference"), ("difference",)), (("labels", "headers", "project_year"), ()),
     (("charts", "captions", "*"), ()), (("charts", "year_label"), ()),
-    (("charts", "note"), ("title", "caption", "number", "reason")), (("charts", "labels", "class"), ("name", "short", "code")),
+    (("charts", "note"), ("title", "caption", "number", "reason")),
+    (("charts", "labels", "class"), ("name", "short", "code")),
 ]
 
 

@@ -29,7 +29,8 @@ PLACES = {
     "narrative/_say": "第三部分 各节共用的句子片段",
 }
 PYTHON_PLACES = {"att_summary": "第五部分 附件（目录与标题）", "att_projects": "第五部分 附件（目录与标题）",
-                 "att_report": "第五部分 附件（报告无标题时）", "marker_tables": "目录中表的序号"}
+                 "att_report": "第五部分 附件（报告无标题时）", "marker_tables": "目录中表的序号",
+                 "marker_table_rows": "公开01表、公开04表 支出各类的序号"}
 # Sample values for the example column.
 SAMPLE = {"year": "2024", "prior_year": "2023", "name": "某某中心", "entity": "某某中心（本级）", "S": "部门",
           "TS": "单位", "level": "区级", "amount": "60.32", "percent": "15.19", "total": "336.88", "rate": "99.74",
