@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import warnings
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..cache import notice
 
 Text = str
 Lines = Union[str, list[str]]
@@ -146,10 +147,6 @@ class ProfileSettings(Strict):
 RENAMED = {"toc_title": "toc.title", "toc_page_numbers": "toc.page_numbers"}
 
 
-class ProfileDeprecation(FutureWarning):
-    """A profile uses a setting under its old name; it still works."""
-
-
 TYPE_WORDS = {"dict_type": "映射（键: 值）", "model_type": "映射（键: 值）", "list_type": "列表",
               "tuple_type": "列表", "string_type": "文字", "bool_type": "true 或 false",
               "bool_parsing": "true 或 false", "float_type": "数字", "float_parsing": "数字",
@@ -196,8 +193,7 @@ def migrate(data: dict, file: str) -> dict:
             if isinstance(target, dict):
                 target.setdefault(tail, value)
                 out[head] = target
-            warnings.warn(f"{file}：设置 {old} 已更名为 {new}，请改用新名称（旧名称仍可使用）",
-                          ProfileDeprecation, stacklevel=2)
+            notice(f"{file}：设置 {old} 已更名为 {new}，请改用新名称（旧名称仍可使用）")
     return out
 
 
