@@ -65,7 +65,8 @@ PROFILE_README = """# 自定义版式
 本目录是一个 juesuan 版式（profile），继承自 {parent}。只需写出与继承的版式不同的部分：
 
 - `profile.yaml`：设置项（表格清单与标题、情况说明各节标题、措辞 words、数字格式 number_format、字体 fonts、
-  页面 page 等）。未写的设置沿用 {parent}。
+  页面 page 等）。未写的设置沿用 {parent}。每个设置与措辞印在哪里、可用的占位符，见 docs/words.md；
+  写错的键或占位符在加载时报错（`juesuan profile schema` 给编辑器用于补全）。
 - `templates/`：覆盖任一模板。先用 `juesuan profile files {parent}` 查看每个模板的路径，把要改的文件按相同的
   相对路径复制到这里（例如 `templates/narrative/totals.html.j2`）再修改；其余模板继续使用内置版本，
   升级 juesuan 时不会丢失你的修改。
