@@ -472,3 +472,12 @@ def test_profile_setting_of_the_wrong_type_is_a_profile_error(tmp_path, setting)
     with pytest.raises(ProfileError) as caught:
         run(CLEAN, ("html",), profile=str(folder))
     assert "profile.yaml 第2行" in str(caught.value) and setting.split(":")[0] in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["symlink to /dev/zero", "fifo"])
+def test_profile_file_that_would_hang_a_reader_is_refused(tmp_path, kind):
+    profile = _profile(tmp_path, "封面")
+    target = profile / "templates" / "extra.html.j2"
+    target.symlink_to("/dev/zero") if kind != "fifo" else os.mkfifo(target)
+    done = juesuan("build", str(CLEAN), "--profile", str(profile), "-o", str(tmp_path / "out"), "--to", "html")
+    assert done.returncode == 2 and "extra.html.j2" in done.stderr and "已拒绝读取" in done.stderr

@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..cache import cache_dir, read_entry, write_entry
 from ..profile import ProfileError, builtin_root
+from ..profile.confine import confine
 
 RENDER_SECONDS = 60.0          # a real publication composes in 0.1–0.5 s; 60 is room for slow hosts
 OUTPUT_CHARS = 30_000_000
@@ -233,39 +234,9 @@ class ConfinedLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
-FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
-
-
-def confine_profile(profile) -> list[Path]:
-    """Every template and stylesheet of the profile's layers must really lie inside the chain's directories,
-    the built-in templates or the font directories: a symlink leading elsewhere is refused by name (before
-    any renderer reads a stylesheet). Returns those roots."""
-    roots = [Path(os.path.realpath(p)) for p in
-             (builtin_root(), *(layer.path for layer in profile.layers), *map(os.path.expanduser, FONT_DIRS))]
-
-    def check(path: str) -> None:
-        real = Path(os.path.realpath(path))
-        if not any(real == root or root in real.parents for root in roots):
-            raise ProfileError(f"版式文件是指向版式目录以外（{real}）的符号链接，已拒绝读取", path)
-
-    for layer in profile.layers:
-        if os.path.islink(layer.path / "profile.yaml"):
-            check(str(layer.path / "profile.yaml"))
-        for folder in (layer.templates, layer.styles):
-            if not os.path.lexists(folder):
-                continue
-            check(str(folder))
-            for top, dirs, files in os.walk(folder):
-                for name in dirs + files:
-                    path = os.path.join(top, name)
-                    if os.path.islink(path):
-                        check(path)
-    return roots
-
-
 def bounded_environment(profile, **options) -> BoundedEnvironment:
     """The sandboxed, bounded environment of `profile`'s templates (document.py adds its filters)."""
-    roots = confine_profile(profile)
+    roots = confine([layer.path for layer in profile.layers], builtin_root())   # again: the files may have changed
     env = BoundedEnvironment(loader=ConfinedLoader(profile.template_dirs(), roots),
                              bytecode_cache=bytecode_cache(), **options)
     return env

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..input import yamlio
+from .confine import confine
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent      # generator/
 
@@ -174,6 +175,7 @@ def resolve(ref: str, relative_to: str | None = None) -> Profile:
     merged["name"] = layers[0].name
     _chart_parts(merged)
     profile = Profile(layers[0].name, layers, merged)
+    confine([layer.path for layer in layers], builtin_root())      # before anything reads a template
     _check_words(profile, chain_settings, roots)
     return profile
 
