@@ -424,7 +424,7 @@ class CatalogueEntry(Strict):
 
 
 class CatalogueChanges(Strict):
-    """This unit-year's changes to its year's 支出功能分类 catalogue (generator/catalogue/README.md)."""
+    """本年支出功能分类科目目录的增补与改名（格式见 generator/catalogue/README.md）。"""
     names: dict[FunctionalCode, str] = Field(default_factory=dict, description="改名：科目编码 → 本年名称")
     explanations: dict[FunctionalCode, str] = Field(default_factory=dict, description="改写科目说明")
     added: dict[FunctionalCode, CatalogueEntry] = Field(default_factory=dict,
