@@ -1,4 +1,4 @@
-"""Documented limits of the Markdown an input may hold (reports, attachments, duties), far above any real
+"""Bounds of the input schema (model.py uses them) and documented limits of the Markdown an input may hold (reports, attachments, duties), far above any real
 publication, so that no input can make the layout run for minutes (docs/reliability.md).
 
 Parsing is linear (markdown-it); what is expensive is laying out what it produces, so the limits are on
@@ -6,7 +6,11 @@ the document structure: its size, how deep block quotes and lists nest, and how 
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 MAX_CHARS = 200_000          # characters of one Markdown text
 MAX_NESTING = 8              # block quotes and lists inside each other
@@ -67,3 +71,25 @@ def _deep_markers(text: str) -> bool:
         if (len(line) - len(stripped)) // 2 > MAX_NESTING * 2 and stripped[:2] in ("- ", "* ", "+ "):
             return True
     return False
+
+
+# Bounds (docs/reliability.md): what a real publication can hold, so every value that validates also builds.
+MAX_AMOUNT = Decimal("1e12")          # 万元: a trillion 万元 is far above any unit's accounts
+MAX_COUNT = 10_000_000                # vehicles, people, batches, pieces of equipment
+Score = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
+
+
+def bounded_amount(value: Decimal) -> Decimal:
+    if value >= MAX_AMOUNT:
+        raise ValueError(f"金额过大：{value} 万元（上限 {MAX_AMOUNT:,.0f} 万元）")
+    return value
+
+
+def _markdown(value: str) -> str:
+    problem = markdown_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Markdown = Annotated[str, AfterValidator(_markdown)]

@@ -12,31 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from .limits import markdown_problem
+from .limits import MAX_AMOUNT, MAX_COUNT, Markdown, Score, bounded_amount  # noqa: F401 — bounds, docs/reliability.md
 from .money import ZERO, non_negative, parse_amount
 
-# Bounds (docs/reliability.md): what a real publication can hold, so every value that validates also builds.
-MAX_AMOUNT = Decimal("1e12")          # 万元: a trillion 万元 is far above any unit's accounts
-MAX_COUNT = 10_000_000                # vehicles, people, batches, pieces of equipment
-Score = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2)]
-
-
-def _bounded_amount(value: Decimal) -> Decimal:
-    if value >= MAX_AMOUNT:
-        raise ValueError(f"金额过大：{value} 万元（上限 {MAX_AMOUNT:,.0f} 万元）")
-    return value
-
-
-def _markdown(value: str) -> str:
-    problem = markdown_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
 Money = Annotated[Decimal, BeforeValidator(lambda value, info: non_negative(parse_amount(value, info))),
-                  AfterValidator(_bounded_amount)]
-Markdown = Annotated[str, AfterValidator(_markdown)]
+                  AfterValidator(bounded_amount)]
 
 Scope = Literal["部门", "单位"]
 
