@@ -96,8 +96,18 @@ def unit(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live(unit):
-    with Live(create_app(unit)) as server:
+def author_profile(tmp_path_factory) -> Path:
+    """A profile being written outside the served directory (`--profile DIR`), with a stylesheet of its own."""
+    profile = tmp_path_factory.mktemp("profile") / "作者版式"
+    (profile / "styles").mkdir(parents=True)
+    (profile / "profile.yaml").write_text("name: 作者版式\nextends: shandong-2024\n", encoding="utf-8")
+    (profile / "styles" / "author.css").write_text(".table-title { letter-spacing: 0; }\n", encoding="utf-8")
+    return profile
+
+
+@pytest.fixture(scope="module")
+def live(unit, author_profile):
+    with Live(create_app(unit, profile=str(author_profile))) as server:
         assert httpx.get(server.url + "/").status_code == 200        # opening the page starts the build
         assert server.builder().wait(300)
         assert server.builder().state.error is None, server.builder().state.error
@@ -240,6 +250,17 @@ def test_events_report_a_rebuild_after_an_edit(live, unit):
     assert "337.88" in summary_r1(doc) and "336.88" not in summary_r1(doc)
 
 
+def test_editing_the_profile_rebuilds(live, author_profile):
+    before = wait_state(live, lambda s: not s["building"])["generation"]
+    sheet = author_profile / "styles" / "author.css"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + ".cover-title { color: #123456; }\n", encoding="utf-8")
+    wait_state(live, lambda s: s["generation"] > before and not s["building"] and not s["error"])
+    links = [link.get("href") for link in preview_of(httpx.get(live.url + "/").text).xpath("//link[@rel='stylesheet']")]
+    author = [href for href in links if href.endswith("/styles/author.css")]
+    assert author and links.index(author[0]) > [i for i, h in enumerate(links) if h.endswith("print.css")][0]
+    assert "#123456" in httpx.get(live.url + author[0]).text
+
+
 def test_a_failed_build_is_a_message_and_keeps_the_last_good_one(live, unit):
     tables = unit / "tables.yaml"
     good = tables.read_text(encoding="utf-8")
@@ -365,8 +386,8 @@ def test_cli_serves_on_loopback_only_and_stops_cleanly_on_ctrl_c(tmp_path):
             out, err = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 0 and "预览已停止" in out
-    assert "Traceback" not in err and "ERROR" not in err
+    assert process.returncode == 0 and "预览已停止" in out, (out, err)
+    assert "Traceback" not in err and "ERROR" not in err, err
 
 
 def this_machines_addresses() -> set[str]:

@@ -42,6 +42,7 @@ def serve(path: Path, profile: str | None, port: int, host: str, outdir: Path, m
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(2048)          # connections wait from now on, even before uvicorn has started
     except OSError as exc:
         sock.close()
         fail(f"无法监听 {host}:{port}（{exc.strerror or exc}）：端口可能已被占用，请用 --port 换一个端口。", 2)

@@ -69,6 +69,7 @@ class Server:
         self.new_unit_profile = new_unit_profile
         self.instance = secrets.token_hex(6)
         self.closing = False          # set when the server stops: event streams end so it can
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.builders: dict[str, UnitBuilder] = {}
         self.watcher = Watcher(self.changed)
         self.single, self.units = discover(self.root)
@@ -83,10 +84,15 @@ class Server:
     def builder(self, entry: UnitEntry) -> UnitBuilder:
         builder = self.builders.get(entry.key)
         if builder is None:
-            builder = self.builders[entry.key] = UnitBuilder(entry.key, entry.path, self.profile)
+            builder = self.builders[entry.key] = UnitBuilder(entry.key, entry.path, self.profile, self.built)
             builder.request()
         self.watcher.ensure(builder.watched())
         return builder
+
+    def built(self, builder: UnitBuilder) -> None:
+        """From a build's thread: watch what that build read (a profile outside the served directory)."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.watcher.ensure, builder.watched())
 
     def changed(self, paths: set[Path]) -> None:
         for builder in list(self.builders.values()):
@@ -232,6 +238,7 @@ def create_app(path: Path, profile: str | None = None, manifest: Path | None = N
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        server.loop = asyncio.get_running_loop()
         server.watcher.ensure([server.root])
         yield
         await server.watcher.close()

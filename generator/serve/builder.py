@@ -49,8 +49,9 @@ class State:
 
 
 class UnitBuilder:
-    def __init__(self, key: str, path: Path, profile: str | None):
+    def __init__(self, key: str, path: Path, profile: str | None, on_built=None):
         self.key, self.path, self.profile = key, path, profile
+        self.on_built = on_built      # called from the worker thread after each build
         self.snapshot: Snapshot | None = None
         self.state = State()
         self._lock = threading.Lock()
@@ -96,7 +97,9 @@ class UnitBuilder:
                     continue
                 self._running = False
                 self._done.notify_all()
-                return
+            if self.on_built:
+                self.on_built(self)
+            return
 
 
 def describe(exc: Exception) -> str:
