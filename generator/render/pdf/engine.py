@@ -90,6 +90,13 @@ class Engine:
         fonts.activate()                     # FONTCONFIG_FILE for --fonts/JUESUAN_FONTS, before fontconfig loads
         self.profile = profile
         self.fonts_used = fonts.used(profile.settings)    # also: every role's family is installed
+        if fonts.font_dir() or fonts.roles_of(profile.settings) != fonts.DEFAULT_ROLES:
+            from ...cache import notice
+
+            chosen = fonts.faces(profile.settings)       # not the reference fonts: say which were used
+            notice("PDF 所用字体：" + "；".join(f"{role} {face.family}{'（粗）' if face.bold else ''} ← {face.file}"
+                                               + (f"#{face.index}" if face.index else "")
+                                               for role, face in chosen.items()))
         self.roots = [builtin_root(), *(layer.path for layer in profile.layers)]
         self.font_config = FontConfiguration()
         fetcher = ConfinedFetcher(self.roots)
