@@ -166,3 +166,17 @@ def test_a_placeholder_typo_in_a_title_is_an_error(tmp_path):
     folder = write_profile(tmp_path, "parts:\n  narrative: \"第三部分 {yaer}年度决算情况说明\"\n")
     with pytest.raises(ProfileError, match=r"第3行：设置“parts.narrative”中的占位符 \{yaer\} 不可用，是否想写 year？"):
         resolve(str(folder))
+
+
+def test_body_heading_and_cover_lines_are_settings(tmp_path):
+    sections = resolve("shandong-2024").settings["sections"]
+    listed = "".join(f"  - {{id: {s['id']}, title: {s['title']}"
+                     + (", body_title: 十、机关运行经费支出情况" if s["id"] == "office_running" else "") + "}\n"
+                     for s in sections)
+    folder = write_profile(tmp_path, "sections:\n" + listed + "cover:\n  footer_lines: [\"{name}财务科\"]\n")
+    html = run(INPUTS / "zaozhuang-2024", ("html",), profile=str(folder)).html
+    toc, body = html.split('<nav class="toc"', 1)[1].split("</nav>", 1)
+    cover = html.split('<section class="cover">', 1)[1].split("</section>", 1)[0]
+    assert "十、机关运行经费支出说明" in toc and "十、机关运行经费支出情况" not in toc
+    assert "十、机关运行经费支出情况</h2>" in body and "十、机关运行经费支出说明</h2>" not in body
+    assert "枣庄市人民政府办公室本级财务科" in cover and "年" not in text_of(cover.split("</h1>", 1)[1])
