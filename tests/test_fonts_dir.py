@@ -52,6 +52,8 @@ def builds(font_dir, tmp_path_factory):
                 os.environ["JUESUAN_FONTS"] = saved
             fonts.activate()
         assert result.exit_code == 0, result.output
+        if directory:                        # a build with other fonts says which files it used
+            assert f"body Noto Serif CJK SC ← {directory / 'NotoSerifCJKsc-Regular.otf'}" in result.output
         out[label] = next(target.glob("*.pdf")).read_bytes()
     return out
 
