@@ -264,7 +264,7 @@ def test_kill_9_at_random_moments_leaves_old_outputs_and_the_next_build_cleans_u
     dead.wait()
     (out / f".{TITLE}.pdf.{dead.pid}.k2l4x9aa.tmp").write_bytes(b"half")
     command = [sys.executable, "-m", "generator", "build", str(CLEAN), "-o", str(out), "--to", "pdf,html"]
-    for moment in random.Random(21).sample([x / 10 for x in range(2, 40)], 4):
+    for moment in random.Random(21).sample([x / 10 for x in range(2, 40)], 3):
         process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         time.sleep(moment)

@@ -316,7 +316,7 @@ def _build_bounded(tmp_root: Path, data: dict, formats) -> list[Path]:
     return written
 
 
-@settings(max_examples=20, deadline=dt.timedelta(seconds=20), **COMMON)
+@settings(max_examples=15, deadline=dt.timedelta(seconds=20), **COMMON)
 @given(data=bounded_inputs())
 def test_values_within_the_schema_bounds_build(work, data):
     _build_bounded(work[0], data, ("html",))

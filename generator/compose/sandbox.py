@@ -130,7 +130,14 @@ class BoundedEnvironment(SandboxedEnvironment):
         self.steps = self.calls = self.outputs = 0
         alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
         if alarm:
-            def expire(_signum, _frame):
+            retries = [20]
+
+            def expire(_signum, frame):
+                # raised in a template's frame, so the message can name its file and line
+                if retries[0] and not (frame and frame.f_code.co_filename.endswith(".j2")):
+                    retries[0] -= 1
+                    signal.setitimer(signal.ITIMER_REAL, 0.05)
+                    return
                 raise TemplateLimit(f"模板运行超过 {RENDER_SECONDS:g} 秒")
             previous = signal.signal(signal.SIGALRM, expire)
             signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS + 1)
