@@ -88,7 +88,7 @@ def test_damaged_cache_entries_are_made_again(clean_html, tmp_path, monkeypatch,
     assert "重新生成" not in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("where", ["a regular file", "under a regular file", "read-only"])
+@pytest.mark.parametrize("where", ["a regular file", "under a regular file", "read-only", "HOME a regular file"])
 def test_unusable_cache_location_builds_without_cache(clean_html, tmp_path, monkeypatch, capsys, where):
     html, _ = clean_html
     if where == "read-only":
@@ -103,7 +103,10 @@ def test_unusable_cache_location_builds_without_cache(clean_html, tmp_path, monk
         (tmp_path / "file").write_text("x")
         cache = tmp_path / "file" if where == "a regular file" else tmp_path / "file" / "cache"
     monkeypatch.setenv("JUESUAN_CACHE", str(cache))
-    monkeypatch.setenv("HOME", str(cache))
+    if where.startswith("HOME"):         # ~/.cache/juesuan under a HOME that is a file
+        monkeypatch.delenv("JUESUAN_CACHE")
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+        monkeypatch.setenv("HOME", str(cache))
     try:
         assert run(CLEAN, ("html",)).outputs["html"] == html
     finally:
