@@ -150,9 +150,10 @@ def _table_targets(root, finding, facts) -> list:
             rows = [tr for tr in block.iter("tr")
                     if any((td.text_content() or "").strip() == code for td in tr.xpath('./td[@class="code"]'))]
             row = rows[0] if rows else None
-    if row is None:
-        return _within(block, getattr(finding, "actual", None)) or [block.xpath(".//h2")[0]
-                                                                     if block.xpath(".//h2") else block]
+    if row is None:     # a labelled table (公开01/04表): the figures the finding compares, as printed there
+        found = _within(block, getattr(finding, "actual", None))
+        found += [e for e in _within(block, getattr(finding, "expected", None)) if e not in found]
+        return found or [block.xpath(".//h2")[0] if block.xpath(".//h2") else block]
     flagged = row.xpath('./td[contains(concat(" ", @class, " "), " flagged ")]')
     by_figure = [td for td in row.xpath("./td") if _same_amount(td.text_content(), getattr(finding, "actual", None))]
     return flagged or by_figure[:1] or [row]

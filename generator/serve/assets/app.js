@@ -66,7 +66,13 @@
   function show(doc, elements) {
     doc.querySelectorAll(".js-current").forEach(function (el) { el.classList.remove("js-current"); });
     elements.forEach(function (el) { el.classList.add("js-current"); });
-    if (elements.length) elements[0].scrollIntoView({block: "center"});
+    // one place: in the middle; several (the two figures a finding compares): from the first one down
+    if (elements.length > 1) {
+      elements[0].scrollIntoView({block: "start"});
+      doc.defaultView.scrollBy(0, -120);
+    } else if (elements.length) {
+      elements[0].scrollIntoView({block: "center"});
+    }
   }
 
   document.addEventListener("click", function (event) {
