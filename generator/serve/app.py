@@ -68,7 +68,7 @@ class Server:
         self.profile, self.manifest, self.max_upload = profile, manifest, max_upload
         self.new_unit_profile = new_unit_profile
         self.instance = secrets.token_hex(6)
-        self.closing = False          # set when the server stops: event streams end so it can
+        self.closing = False          # set when the server stops: event streams end, so it can stop
         self.loop: asyncio.AbstractEventLoop | None = None
         self.builders: dict[str, UnitBuilder] = {}
         self.watcher = Watcher(self.changed)
@@ -129,8 +129,7 @@ def create_app(path: Path, profile: str | None = None, manifest: Path | None = N
         entry = server.unit(key)
         if entry is None:
             return server.message("没有这个单位", f"“{key}”不是所服务目录中的单位。", 404)
-        builder = server.builder(entry)
-        state, snapshot = builder.state, builder.snapshot
+        state, snapshot = server.builder(entry).view()
         findings = snapshot.findings if snapshot else []
         errors = sum(1 for f in findings if f["severity"] == "错误")
         return server.render("unit.html.j2", title=snapshot.title if snapshot else entry.key, state=state,

@@ -69,6 +69,11 @@ class UnitBuilder:
             self.state = State(self.state.generation, True, self.state.error, self.state.seconds)
         threading.Thread(target=self._loop, name=f"juesuan-serve-build-{self.key}", daemon=True).start()
 
+    def view(self) -> tuple[State, Snapshot | None]:
+        """The state and the snapshot of the same moment."""
+        with self._lock:
+            return self.state, self.snapshot
+
     def wait(self, timeout: float | None = None) -> bool:
         """Until no build runs (tests and the first page of a unit)."""
         with self._done:
