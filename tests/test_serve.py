@@ -101,7 +101,7 @@ def author_profile(tmp_path_factory) -> Path:
     profile = tmp_path_factory.mktemp("profile") / "作者版式"
     (profile / "styles").mkdir(parents=True)
     (profile / "profile.yaml").write_text("name: 作者版式\nextends: shandong-2024\n", encoding="utf-8")
-    (profile / "styles" / "author.css").write_text(".table-title { letter-spacing: 0; }\n", encoding="utf-8")
+    (profile / "styles" / "author.css").write_text(".table-title { color: #000; }\n", encoding="utf-8")
     return profile
 
 
