@@ -176,7 +176,7 @@ class Para:
     keep_next: bool = False
     page_break: bool = False
     num: tuple[int, int] | None = None           # (numId, level)
-    tabs: list[tuple[str, int]] = field(default_factory=list)
+    tabs: list[tuple] = field(default_factory=list)     # (alignment, position in twips[, leader])
     spacing: dict | None = None
     ind: dict | None = None
     jc: str | None = None
@@ -192,7 +192,9 @@ class Para:
         if self.num:
             ppr.append(f'<w:numPr>{tag("w:ilvl", val=self.num[1])}{tag("w:numId", val=self.num[0])}</w:numPr>')
         if self.tabs:
-            ppr.append("<w:tabs>" + "".join(tag("w:tab", val=k, pos=p) for k, p in self.tabs) + "</w:tabs>")
+            ppr.append("<w:tabs>" + "".join(tag("w:tab", val=k, leader=rest[0], pos=p) if rest
+                                            else tag("w:tab", val=k, pos=p) for k, p, *rest in self.tabs)
+                       + "</w:tabs>")
         if self.spacing:
             ppr.append(tag("w:spacing", **self.spacing))
         if self.ind:

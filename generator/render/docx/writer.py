@@ -405,5 +405,6 @@ class Writer:
                     f'<w:r><w:tab/></w:r>{pageref}</w:hyperlink>')
             content = (field_xml(instruction, end=False) if i == 0 else "") + link
             content += field_xml("", begin=False) if i == len(entries) - 1 else ""
-            self.add(Para(f"TOC{min(level, 3)}", content))
+            # the page number at the right margin after a dotted leader, as in the PDF's 目录
+            self.add(Para(f"TOC{min(level, 3)}", content, tabs=[("right", self.width, "dot")]))
 
