@@ -254,11 +254,16 @@ def test_editing_the_profile_rebuilds(live, author_profile):
     before = wait_state(live, lambda s: not s["building"])["generation"]
     sheet = author_profile / "styles" / "author.css"
     sheet.write_text(sheet.read_text(encoding="utf-8") + ".cover-title { color: #123456; }\n", encoding="utf-8")
-    wait_state(live, lambda s: s["generation"] > before and not s["building"] and not s["error"])
+    rebuilt = wait_state(live, lambda s: s["generation"] > before and not s["building"] and not s["error"])
     links = [link.get("href") for link in preview_of(httpx.get(live.url + "/").text).xpath("//link[@rel='stylesheet']")]
     author = [href for href in links if href.endswith("/styles/author.css")]
     assert author and links.index(author[0]) > [i for i, h in enumerate(links) if h.endswith("print.css")][0]
     assert "#123456" in httpx.get(live.url + author[0]).text
+    # a rule the PDF's column estimate does not model is a note on the page, for the profile's author
+    sheet.write_text(sheet.read_text(encoding="utf-8") + ".table-title { letter-spacing: 1pt; }\n", encoding="utf-8")
+    done = wait_state(live, lambda s: s["generation"] > rebuilt["generation"] and not s["building"] and not s["error"])
+    notes = lxml.html.fromstring(httpx.get(live.url + "/").text).xpath('//details[@class="notes"]//li')
+    assert any("author.css" in n.text_content() and "letter-spacing" in n.text_content() for n in notes), done
 
 
 def test_a_failed_build_is_a_message_and_keeps_the_last_good_one(live, unit):

@@ -1,7 +1,8 @@
 """juesuan serve in a real browser (Debian's headless Chromium driven by selenium): the page shows the findings
-and a figure, an input file edited on disk makes the page reload by itself with the new figure (the
-"正在生成…" banner shown meanwhile, the reader kept at the same place), a clicked finding brings its place into view, and the browser reports no
-errors (a Content-Security-Policy violation would be one). Screenshots go to JUESUAN_SCREENSHOTS or tmp."""
+and a figure; an input file edited on disk makes the page reload by itself with the new figure (the
+"正在生成…" banner shown meanwhile, the reader kept at the same place); a clicked finding brings its place into
+view; the browser reports no errors (a Content-Security-Policy violation would be one). Screenshots go to
+JUESUAN_SCREENSHOTS, else to the test's tmp directory."""
 from __future__ import annotations
 
 import os

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -33,6 +34,7 @@ class Snapshot:
     watched: list[Path]
     html: str
     extra: dict[str, bytes] = field(default_factory=dict)   # made on demand (the tables workbook)
+    notes: list[str] = field(default_factory=list)          # the build's warnings (profile, CSS)
 
 
 @dataclass
@@ -87,9 +89,13 @@ class UnitBuilder:
         while True:
             snapshot, error = None, None
             try:
-                with BUILD_LOCK:
+                # builds are one at a time, so catching their warnings (deprecated profile settings, CSS the
+                # column estimate does not model) for the page does not mix two builds' warnings
+                with BUILD_LOCK, warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
                     started = time.perf_counter()
                     snapshot = make_snapshot(self.key, self.path, self.profile)
+                snapshot.notes = list(dict.fromkeys(str(w.message) for w in caught))
             except Exception as exc:  # noqa: BLE001 — any failure is a message on the page, never a dead server
                 error = describe(exc)
             with self._lock:
