@@ -481,3 +481,30 @@ def test_profile_file_that_would_hang_a_reader_is_refused(tmp_path, kind):
     target.symlink_to("/dev/zero") if kind != "fifo" else os.mkfifo(target)
     done = juesuan("build", str(CLEAN), "--profile", str(profile), "-o", str(tmp_path / "out"), "--to", "html")
     assert done.returncode == 2 and "extra.html.j2" in done.stderr and "已拒绝读取" in done.stderr
+
+
+def test_image_symlink_leading_outside_is_not_embedded(tmp_path, outside):
+    import zipfile
+
+    import struct
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    (outside / "secret.png").write_bytes(png)
+    source = tmp_path / "input"
+    source.mkdir()
+    shutil.copy(CLEAN, source / "unit.yaml")
+    (source / "inside.png").write_bytes(png)
+    (source / "leak.png").symlink_to(outside / "secret.png")
+    profile = _profile(tmp_path, '<img src="inside.png"><img src="leak.png">')
+    try:
+        docx = run(source, ("docx",), profile=str(profile)).outputs["docx"]
+    except (ValueError, ProfileError) as exc:      # the DOCX writer refuses the image it was not given
+        assert "leak.png" in str(exc)
+        return
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        media = [package.read(name) for name in package.namelist() if name.startswith("word/media/")]
+    assert media == [png]           # the image inside the input directory, not the one behind the symlink
