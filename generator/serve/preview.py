@@ -25,8 +25,8 @@ LOCAL_FACES = {
 SAFE_NAME = re.compile(r"^[\w \-]{1,60}$")
 # narrative inputs → the part of the publication that prints them (finding paths are input field paths)
 SECTION_OF = {"budget": "section-gpb-body", "prior": "section-totals-body",
-              "office_running": "section-office_running-body", "procurement": "section-procurement-body", "assets": "section-assets-body",
-              "performance": "section-performance-body", "three_public": "section-three_public-body",
+              "office_running": "section-office_running-body", "procurement": "section-procurement-body",
+              "assets": "section-assets-body", "performance": "section-performance-body", "three_public": "section-three_public-body",
               "overview": "part-overview", "glossary": "part-glossary"}
 
 
