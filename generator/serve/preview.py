@@ -26,8 +26,8 @@ SAFE_NAME = re.compile(r"^[\w \-]{1,60}$")
 # narrative inputs → the part of the publication that prints them (finding paths are input field paths)
 SECTION_OF = {"budget": "section-gpb-body", "prior": "section-totals-body",
               "office_running": "section-office_running-body", "procurement": "section-procurement-body",
-              "assets": "section-assets-body", "performance": "section-performance-body", "three_public": "section-three_public-body",
-              "overview": "part-overview", "glossary": "part-glossary"}
+              "assets": "section-assets-body", "performance": "section-performance-body",
+              "three_public": "section-three_public-body", "overview": "part-overview", "glossary": "part-glossary"}
 
 
 @dataclass
