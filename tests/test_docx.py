@@ -550,6 +550,6 @@ def test_libreoffice_opens_it(tmp_path, yanzhou, built):
     assert abs(len(pages) - pdf_pages) <= 0.03 * pdf_pages, (len(pages), pdf_pages)
     # the 目录 shows entries with page numbers before any field update
     toc = normalize(next(page for page in pages if "目" in page and "收入支出决算总表" in page))
-    assert re.search(r"一、收入支出决算总表\d+二、收入决算表\d+", toc), toc
+    assert re.search(r"一、收入支出决算总表\.+5二、收入决算表\.+6", toc), toc      # leader dots, page
     widths = {round(page.get_size()[0]) for page in converted}
     assert widths == {595, 842}                               # A4 portrait and A4 landscape pages
