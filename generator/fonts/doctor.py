@@ -107,7 +107,9 @@ def _fonts(settings: dict) -> list[Row]:
         covered = unicodes(face)
         share = len(common & covered) / len(common)
         missing = sorted(common - covered)
-        detail = (f"{spec} → {face.file}#{face.index}；GB 2312 覆盖 {share:.1%}"
+        fake = face.bold and not any(word in face.style.lower() for word in ("bold", "heavy", "black", "粗"))
+        detail = (f"{spec} → {face.file}#{face.index}{'（无粗体字面：将以合成粗体印出）' if fake else ''}"
+                  f"；GB 2312 覆盖 {share:.1%}"
                   + (f"（缺 {len(missing)} 字，如 {''.join(chr(p) for p in missing[:8])}）" if missing else ""))
         rows.append(Row(f"字体：{role}", share >= 0.999, detail, None if share >= 0.999 else "fonts"))
     return rows
