@@ -25,11 +25,12 @@ PRELOAD = ("weasyprint", "docx", "matplotlib", "matplotlib.figure", "matplotlib.
 def quiet_environment() -> None:
     """Settings every worker inherits: one BLAS thread (numpy, under matplotlib, would start one per core
     at import, and a forkserver must not hold threads), matplotlib's cache where the charts keep theirs."""
-    from ..cache import cache_root
+    from ..cache import foreign_dir
 
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
-    os.environ.setdefault("MPLCONFIGDIR", str(cache_root() / "matplotlib"))
+    if "MPLCONFIGDIR" not in os.environ:      # cleared of irregular entries; a temp dir when the cache is unusable
+        os.environ["MPLCONFIGDIR"] = foreign_dir("matplotlib")
 
 
 def warm() -> None:
