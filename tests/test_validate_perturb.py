@@ -27,6 +27,8 @@ if str(ROOT) not in sys.path:
 
 from generator.checks import check  # noqa: E402
 from generator.facts.compute import compute  # noqa: E402
+from pydantic import BaseModel  # noqa: E402
+
 from generator.input import model  # noqa: E402
 from generator.input.load import load  # noqa: E402
 from generator.pipeline import profile_for  # noqa: E402
@@ -54,7 +56,7 @@ def _inner_models(annotation):
     stack = [annotation]
     while stack:
         a = stack.pop()
-        if isinstance(a, type) and issubclass(a, model.BaseModel):
+        if isinstance(a, type) and issubclass(a, BaseModel):
             out.append(a)
         stack.extend(getattr(a, "__args__", ()) or ())
     return out

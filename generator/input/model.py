@@ -7,40 +7,15 @@ tolerance of the computed sum (尾数误差), and the check stage reports it whe
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from .limits import MAX_AMOUNT, MAX_COUNT, Markdown, Score, bounded_amount  # noqa: F401 — bounds, docs/reliability.md
-from .money import ZERO, non_negative, parse_amount
-
-Money = Annotated[Decimal, BeforeValidator(lambda value, info: non_negative(parse_amount(value, info))),
-                  AfterValidator(bounded_amount)]
-
-Scope = Literal["部门", "单位"]
-
-
-def _code(value: object) -> str:
-    text = str(value).strip()
-    if not (text.isascii() and text.isdigit()):     # full-width ２０１ would match no row silently
-        raise ValueError(f"科目编码应为半角数字（0–9）：{value}")
-    return text
-
-
-FunctionalCode = Annotated[str, BeforeValidator(_code), Field(pattern=r"^\d{3}(\d{2}){0,2}$",
-                                                                   description="功能分类科目编码：类3位、款5位、项7位")]
-EconomicCode = Annotated[str, BeforeValidator(_code), Field(pattern=r"^\d{3}(\d{2})?$",
-                                                                 description="经济分类科目编码：类3位、款5位")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-def _m(desc: str):
-    return Field(default=ZERO, description=desc)
-
+from .fields import EconomicCode, FunctionalCode, Money, Scope, Strict, money_field
+from .limits import MAX_AMOUNT, MAX_COUNT, Markdown  # noqa: F401 — the bounds, with the schema (docs/reliability.md)
+from .money import ZERO
+from .performance import (FundLine, Indicator, KeyEvaluation, Performance, Project,  # noqa: F401 — part of the schema
+                          ProjectFunds)
 
 # ---------------------------------------------------------------- unit and 第一部分
 
@@ -75,12 +50,12 @@ class Overview(Strict):
 class IncomeAmounts(Strict):
     """公开02表 amount columns 1–7."""
     total: Money | None = Field(None, description="本年收入合计（栏次1），不填则计算")
-    fiscal: Money = _m("财政拨款收入（栏次2）")
-    superior: Money = _m("上级补助收入（栏次3）")
-    business: Money = _m("事业收入（栏次4）")
-    operating: Money = _m("经营收入（栏次5）")
-    affiliated: Money = _m("附属单位上缴收入（栏次6）")
-    other: Money = _m("其他收入（栏次7）")
+    fiscal: Money = money_field("财政拨款收入（栏次2）")
+    superior: Money = money_field("上级补助收入（栏次3）")
+    business: Money = money_field("事业收入（栏次4）")
+    operating: Money = money_field("经营收入（栏次5）")
+    affiliated: Money = money_field("附属单位上缴收入（栏次6）")
+    other: Money = money_field("其他收入（栏次7）")
 
 
 class IncomeRow(IncomeAmounts):
@@ -96,11 +71,11 @@ class IncomeTable(Strict):
 class ExpenditureAmounts(Strict):
     """公开03表 amount columns 1–6."""
     total: Money | None = Field(None, description="本年支出合计（栏次1），不填则计算")
-    basic: Money = _m("基本支出（栏次2）")
-    project: Money = _m("项目支出（栏次3）")
-    upper: Money = _m("上缴上级支出（栏次4）")
-    operating: Money = _m("经营支出（栏次5）")
-    subsidiary: Money = _m("对附属单位补助支出（栏次6）")
+    basic: Money = money_field("基本支出（栏次2）")
+    project: Money = money_field("项目支出（栏次3）")
+    upper: Money = money_field("上缴上级支出（栏次4）")
+    operating: Money = money_field("经营支出（栏次5）")
+    subsidiary: Money = money_field("对附属单位补助支出（栏次6）")
 
 
 class ExpenditureRow(ExpenditureAmounts):
@@ -116,8 +91,8 @@ class ExpenditureTable(Strict):
 class SpendAmounts(Strict):
     """公开05表 / 公开08表: 小计 = 基本支出 + 项目支出."""
     total: Money | None = Field(None, description="小计（合计），不填则计算")
-    basic: Money = _m("基本支出")
-    project: Money = _m("项目支出")
+    basic: Money = money_field("基本支出")
+    project: Money = money_field("项目支出")
 
 
 class SpendRow(SpendAmounts):
@@ -132,11 +107,11 @@ class SpendTable(Strict):
 
 class FundAmounts(Strict):
     """公开07表 columns 1–6."""
-    opening: Money = _m("年初结转和结余（栏次1）")
-    income: Money = _m("本年收入（栏次2）")
+    opening: Money = money_field("年初结转和结余（栏次1）")
+    income: Money = money_field("本年收入（栏次2）")
     total: Money | None = Field(None, description="本年支出小计（栏次3），不填则计算")
-    basic: Money = _m("基本支出（栏次4）")
-    project: Money = _m("项目支出（栏次5）")
+    basic: Money = money_field("基本支出（栏次4）")
+    project: Money = money_field("项目支出（栏次5）")
     closing: Money | None = Field(None, description="年末结转和结余（栏次6），不填则按 1+2-3 计算")
 
 
@@ -151,18 +126,18 @@ class FundTable(Strict):
 
 
 class ByFund(Strict):
-    gpb: Money = _m("一般公共预算财政拨款")
-    gf: Money = _m("政府性基金预算财政拨款")
-    soe: Money = _m("国有资本经营预算财政拨款")
+    gpb: Money = money_field("一般公共预算财政拨款")
+    gf: Money = money_field("政府性基金预算财政拨款")
+    soe: Money = money_field("国有资本经营预算财政拨款")
 
 
 class Summary(Strict):
     """The lines of 公开01表/04表 that no functional table holds."""
     fiscal_income: ByFund = Field(default_factory=ByFund, description="财政拨款收入分预算（公开01表行1–3，公开04表行1–3）")
-    non_fiscal_balance_used: Money = _m("使用非财政拨款结余（公开01表行28）")
-    opening_balance: Money = _m("年初结转和结余（公开01表行29）")
-    surplus_distribution: Money = _m("结余分配（公开01表行59）")
-    closing_balance: Money = _m("年末结转和结余（公开01表行60）")
+    non_fiscal_balance_used: Money = money_field("使用非财政拨款结余（公开01表行28）")
+    opening_balance: Money = money_field("年初结转和结余（公开01表行29）")
+    surplus_distribution: Money = money_field("结余分配（公开01表行59）")
+    closing_balance: Money = money_field("年末结转和结余（公开01表行60）")
     fiscal_opening: ByFund = Field(default_factory=ByFund, description="年初财政拨款结转和结余（公开04表行29–31）")
     fiscal_closing: ByFund = Field(default_factory=ByFund, description="年末财政拨款结转和结余（公开04表行60）")
     income_total: Money | None = Field(None, description="本年收入合计（公开01表行27），不填则取公开02表合计")
@@ -180,11 +155,11 @@ class BasicDetail(Strict):
 
 class ThreePublicAmounts(Strict):
     total: Money | None = Field(None, description="合计，不填则计算")
-    abroad: Money = _m("因公出国（境）费")
+    abroad: Money = money_field("因公出国（境）费")
     vehicle_total: Money | None = Field(None, description="公务用车购置及运行维护费小计，不填则计算")
-    vehicle_purchase: Money = _m("公务用车购置费")
-    vehicle_running: Money = _m("公务用车运行维护费")
-    reception: Money = _m("公务接待费")
+    vehicle_purchase: Money = money_field("公务用车购置费")
+    vehicle_running: Money = money_field("公务用车运行维护费")
+    reception: Money = money_field("公务接待费")
 
 
 class ThreePublicCounts(Strict):
@@ -192,13 +167,13 @@ class ThreePublicCounts(Strict):
     abroad_people: int = Field(0, ge=0, le=MAX_COUNT, description="因公出国（境）人次")
     vehicles_purchased: int = Field(0, ge=0, le=MAX_COUNT, description="使用财政拨款购置公务用车辆数")
     vehicles_held: int = Field(0, ge=0, le=MAX_COUNT, description="财政拨款开支运行维护费的公务用车保有量")
-    domestic_reception: Money = _m("国内接待费")
+    domestic_reception: Money = money_field("国内接待费")
     domestic_batches: int = Field(0, ge=0, le=MAX_COUNT, description="国内接待批次")
     domestic_people: int = Field(0, ge=0, le=MAX_COUNT, description="国内接待人次")
-    foreign_affairs_reception: Money = _m("其中外事接待费")
+    foreign_affairs_reception: Money = money_field("其中外事接待费")
     foreign_affairs_batches: int = Field(0, ge=0, le=MAX_COUNT, description="其中外事接待批次")
     foreign_affairs_people: int = Field(0, ge=0, le=MAX_COUNT, description="其中外事接待人次")
-    abroad_reception: Money = _m("国（境）外接待费")
+    abroad_reception: Money = money_field("国（境）外接待费")
     abroad_batches: int = Field(0, ge=0, le=MAX_COUNT, description="国（境）外接待批次")
     abroad_reception_people: int = Field(0, ge=0, le=MAX_COUNT, description="国（境）外接待人次")
 
@@ -225,11 +200,11 @@ class Tables(Strict):
 
 class Procurement(Strict):
     total: Money | None = Field(None, description="政府采购支出总额，不填则计算")
-    goods: Money = _m("货物")
-    works: Money = _m("工程")
-    services: Money = _m("服务")
-    sme_total: Money = _m("授予中小企业合同金额")
-    small_micro: Money = _m("其中授予小微企业合同金额")
+    goods: Money = money_field("货物")
+    works: Money = money_field("工程")
+    services: Money = money_field("服务")
+    sme_total: Money = money_field("授予中小企业合同金额")
+    small_micro: Money = money_field("其中授予小微企业合同金额")
     sme_goods: Money | None = Field(None, description="货物采购授予中小企业合同金额")
     sme_works: Money | None = Field(None, description="工程采购授予中小企业合同金额")
     sme_services: Money | None = Field(None, description="服务采购授予中小企业合同金额")
@@ -311,75 +286,6 @@ class Budget(Strict):
     gpb_classes: dict[FunctionalCode, Money] = Field(default_factory=dict, description="按类的年初预算（山西版式）")
     gf_items: dict[FunctionalCode, Money] = Field(default_factory=dict, description="政府性基金按项年初预算")
     soe_items: dict[FunctionalCode, Money] = Field(default_factory=dict, description="国有资本经营按项年初预算")
-
-
-# ---------------------------------------------------------------- 绩效 (performance)
-
-
-class FundLine(Strict):
-    declared: Money | None = Field(None, description="目标申报数（山西版式，年初预算数的组成）")
-    initial: Money = _m("年初预算数（山西：预算编制数）")
-    full_year: Money = _m("全年预算数（A）")
-    executed: Money = _m("全年执行数（B）")
-
-
-class ProjectFunds(Strict):
-    total: FundLine = Field(default_factory=FundLine, description="年度资金总额")
-    fiscal: FundLine = Field(default_factory=FundLine, description="其中：当年财政拨款")
-    carryover: FundLine = Field(default_factory=FundLine, description="上年结转资金")
-    other: FundLine = Field(default_factory=FundLine, description="其他资金")
-
-
-class Indicator(Strict):
-    level1: str = Field(max_length=100, description="一级指标")
-    level2: str = Field("", max_length=100, description="二级指标")
-    level3: str = Field("", max_length=500, description="三级指标")
-    initial_target: str = Field("", max_length=2000, description="年初指标值（山西版式）")
-    target: str = Field("", max_length=2000, description="年度指标值（山西：调整前指标值）")
-    actual: str = Field("", max_length=2000, description="实际完成值")
-    weight: Score = Field(description="分值")
-    score: Score = Field(description="得分")
-    deviation: str = Field("", max_length=5000, description="偏差原因分析及改进措施")
-
-
-class Project(Strict):
-    name: str = Field(max_length=300, description="项目名称")
-    unit: str | None = Field(None, max_length=200, description="单位名称，默认本单位")
-    department: str | None = Field(None, max_length=200, description="主管部门")
-    department_code: str = Field("", max_length=50, description="主管部门代码（山西版式）")
-    implementer: str | None = Field(None, max_length=200, description="实施单位（山西：预算单位）")
-    implementer_code: str = Field("", max_length=50, description="实施单位代码（山西版式）")
-    funds: ProjectFunds = Field(default_factory=ProjectFunds)
-    execution_weight: Score = Field(Decimal(10), description="预算执行率分值")
-    execution_score: Score | None = Field(None, description="预算执行率得分（填写则核对）")
-    goal_expected: str = Field("", max_length=10000, description="年初预期目标")
-    goal_actual: str = Field("", max_length=10000, description="目标实际完成情况")
-    indicators: list[Indicator] = Field(default_factory=list)
-    total_score: Score | None = Field(None, description="总分（填写则核对）")
-    grade: Literal["优", "良", "中", "差"] | None = Field(None, description="等级（填写则核对）")
-    completion: str = Field("", max_length=5000, description="综述：项目绩效目标完成情况")
-    problems: str = Field("", max_length=5000, description="综述：发现的主要问题及原因")
-    measures: str = Field("", max_length=5000, description="综述：下一步改进措施")
-    low_score_note: str = Field("", max_length=5000, description="总分80分以下的原因分析及措施")
-    analysis: dict[str, str] = Field(default_factory=dict,
-                                     description="项目绩效分析（山西版式）：标题 → 文字，按填写顺序印出")
-    publish_table: bool = Field(True, description="是否在附件中公开本项目自评表")
-
-
-class KeyEvaluation(Strict):
-    project: str = Field(max_length=300)
-    amount: Money | None = Field(None, description="涉及预算资金")
-    score: Score
-    grade: Literal["优", "良", "中", "差"] | None = None
-    report: str | None = Field(None, min_length=1, max_length=1000, description="评价报告 Markdown 文件（相对输入目录）")
-
-
-class Performance(Strict):
-    coverage_amount: Money | None = Field(None, description="自评涉及预算资金，默认为各项目全年预算数之和")
-    coverage_share: Decimal | None = Field(None, ge=0, le=100, decimal_places=2, description="占预算项目支出总额的比例（%），默认100")
-    overview: str = Field("", max_length=10000, description="从自评情况看，…")
-    projects: list[Project] = Field(default_factory=list)
-    key_evaluations: list[KeyEvaluation] = Field(default_factory=list)
 
 
 class Attachment(Strict):
