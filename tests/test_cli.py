@@ -83,3 +83,10 @@ def test_batch_build_reports_failures_and_keeps_going(tmp_path):
     assert "共 3 个单位：" in done.stderr and "输入无法使用 1 个" in done.stderr   # details: tests/test_batch.py
     assert "输入无法使用：" in done.stderr and "missing" in done.stderr and "输入目录或文件不存在" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_html_output_inlines_the_profile_css_as_css(built):
+    """The standalone HTML's <style> holds the stylesheets verbatim: font-family quotes are not entities."""
+    page = built("zaozhuang-2024").result.outputs["html"].decode("utf-8")
+    style = page[page.index("<style>"):page.index("</style>")]
+    assert "@page" in style and "&#34;" not in style and '"' in style
