@@ -289,6 +289,7 @@ def test_every_text_object_names_the_pinned_font_file(example, monkeypatch):
         return original(self)
 
     monkeypatch.setattr(ch._Canvas, "save", checked)
+    monkeypatch.setattr(ch.cache, "recall", lambda key: None)        # drawn now, not kept from an earlier run
     example("zaozhuang-2024").build({"kinds": {"fig3": "bar"}, "unit_note": "单位：万元"})
     assert "单位：万元" in seen and "2024年" in seen and "基本支出" in seen
 
