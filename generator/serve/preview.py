@@ -15,13 +15,6 @@ from urllib.parse import quote
 
 import lxml.html
 
-# the pinned faces of generator/fonts, as the browser finds the same Debian fonts installed locally
-LOCAL_FACES = {
-    "JS Serif": ('local("Noto Serif CJK SC"), local("NotoSerifCJKsc-Regular")', 400),
-    "JS Serif Bold": ('local("Noto Serif CJK SC Bold"), local("NotoSerifCJKsc-Bold")', 700),
-    "JS Sans Bold": ('local("Noto Sans CJK SC Bold"), local("NotoSansCJKsc-Bold")', 700),
-    "JS Kai": ('local("AR PL UKai CN"), local("AR PL UKai")', 400),
-}
 SAFE_NAME = re.compile(r"^[\w \-]{1,60}$")
 # narrative inputs → the part of the publication that prints them (finding paths are input field paths)
 SECTION_OF = {"budget": "section-gpb-body", "prior": "section-totals-body",
@@ -92,17 +85,22 @@ def screen_variables(settings: dict) -> str:
     mm = lambda twips: f"{twips * 25.4 / 1440:.1f}mm"  # noqa: E731
     top, right, bottom, left = page.margin
     ltop, lright, lbottom, lleft = page.landscape_margin
-    rules = [f'@font-face {{ font-family: "{name}"; src: {src}; font-weight: {weight}; }}'
-             for name, (src, weight) in LOCAL_FACES.items()]
-    fonts = {role: family for role, family in (settings.get("fonts") or {}).items()
-             if SAFE_NAME.match(str(role)) and SAFE_NAME.match(str(family))}
-    variables = [f'--font-{role}: "{family}", "Noto Serif CJK SC", serif;' for role, family in fonts.items()]
+    from ..fonts import roles_of
+    from ..fonts.find import parse
+
+    # the same families the PDF uses (the profile's `fonts:`), as the browser finds them installed
+    variables = []
+    for role, spec in roles_of(settings).items():
+        family, bold = parse(spec)
+        if SAFE_NAME.match(str(role)) and SAFE_NAME.match(family):
+            variables.append(f'--font-{role}: "{family}", "Noto Serif CJK SC", serif; '
+                             f'--weight-{role}: {"bold" if bold else "normal"};')
     variables += [f"--sheet-width: {mm(page.width)};", f"--land-width: {mm(page.height)};",
                   f"--pad-top: {mm(top)}; --pad-right: {mm(right)}; --pad-bottom: {mm(bottom)}; "
                   f"--pad-left: {mm(left)};",
                   f"--land-top: {mm(ltop)}; --land-right: {mm(lright)}; --land-bottom: {mm(lbottom)}; "
                   f"--land-left: {mm(lleft)};"]
-    return "\n".join(rules) + "\n:root { " + " ".join(variables) + " }\n"
+    return ":root { " + " ".join(variables) + " }\n"
 
 
 def _mark(root, index: int, finding, facts) -> bool:
