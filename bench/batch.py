@@ -11,7 +11,8 @@ Prints, for the same units:
   LibreOffice (`soffice --headless --convert-to pdf`, children's CPU via getrusage) needs to turn that same
   DOCX into a PDF, measured in this one run.
 
-    .venv/bin/python bench/batch.py [--units 24] [--rss-units 120] [--skip-dask] [--skip-rss] [--skip-peer]
+    .venv/bin/python bench/batch.py [--units 24] [--rss-units 120] [--dask-rounds 2] [--skip-dask] [--skip-rss]
+                                    [--skip-peer]
 
 Wall times depend on what else the machine runs: the bench prints the load average before and after.
 """
@@ -126,6 +127,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=24)
     parser.add_argument("--rss-units", type=int, default=120)
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--dask-rounds", type=int, default=2)
     parser.add_argument("--skip-rss", action="store_true")
     parser.add_argument("--skip-peer", action="store_true")
     args = parser.parse_args()
@@ -142,20 +144,27 @@ def main() -> None:
         batch(units, scratch / "warm", "-j", "2")                 # fonts, caches, OS page cache
         one_wall, one = batch(units, scratch / "j1", "-j", "1")
         two_wall, two = batch(units, scratch / "j2", "-j", "2")
-        pool = throughput("pool -j 1", one_wall, one)
-        pool2 = throughput("pool -j 2", two_wall, two)
+        throughput("pool -j 1", one_wall, one)
+        throughput("pool -j 2", two_wall, two)
         print(f"speed-up -j 1 → -j 2: {one_wall / two_wall:.2f}")
         if not args.skip_dask:
-            dask_wall, dask = batch(units, scratch / "dask", "-j", "2", "--executor", "dask")
-            per_minute = throughput("dask LocalCluster 2 workers", dask_wall, dask)
-            print(f"dask / pool -j 2 throughput: {per_minute / pool2:.2f}")
+            # alternated with the pool, so that both see the same machine (other load comes and goes)
+            pool_walls, dask_walls = [two_wall], []
+            for round_ in range(args.dask_rounds):
+                if round_:
+                    pool_walls.append(batch(units, scratch / "j2", "-j", "2")[0])
+                    throughput("pool -j 2", pool_walls[-1], two)
+                dask_wall, dask = batch(units, scratch / "dask", "-j", "2", "--executor", "dask")
+                dask_walls.append(dask_wall)
+                throughput("dask LocalCluster 2 workers", dask_wall, dask)
+            print(f"dask / pool -j 2 throughput: {sum(pool_walls) / sum(dask_walls):.2f} "
+                  f"(each round: {', '.join(f'{p / d:.2f}' for p, d in zip(pool_walls, dask_walls))})")
         if not args.skip_rss:
             for unit in sorted((scratch / "all").iterdir()):
                 unit.rename(units / unit.name)
             wall, entries = batch(units, scratch / "rss", "-j", "2", "--units-per-worker", str(args.rss_units + 1))
             throughput("pool -j 2, no worker replaced", wall, entries)
             rss_growth(entries)
-        del pool
     if not args.skip_peer:
         peer()
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

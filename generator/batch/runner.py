@@ -26,7 +26,7 @@ class Options:
     final: bool = False
     jobs: int = 1
     timeout: float = 300.0
-    units_per_worker: int = 100
+    units_per_worker: int = 50
     force: bool = False
     executor: str = "pool"            # or "dask"
     scheduler: str | None = None      # tcp://host:8786; None: a LocalCluster of `jobs` workers

@@ -44,7 +44,7 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option("--executor", type=click.Choice(["pool", "dask"]), default="pool", show_default=True,
               help="批量：本机进程池，或 Dask 集群")
 @click.option("--scheduler", default=None, help="批量：Dask 调度器地址，如 tcp://10.0.0.5:8786（不给则在本机启动）")
-@click.option("--units-per-worker", type=click.IntRange(min=1), default=100, show_default=True,
+@click.option("--units-per-worker", type=click.IntRange(min=1), default=50, show_default=True,
               help="批量：每个生成进程生成多少个单位后换新进程（限制内存）")
 @font_options
 def build(paths: tuple[Path, ...], outdir: Path, to: str, profile: str | None, final: bool, draft: bool,
