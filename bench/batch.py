@@ -152,8 +152,9 @@ def main() -> None:
             pool_walls, dask_walls = [two_wall], []
             for round_ in range(args.dask_rounds):
                 if round_:
-                    pool_walls.append(batch(units, scratch / "j2", "-j", "2")[0])
-                    throughput("pool -j 2", pool_walls[-1], two)
+                    wall, entries = batch(units, scratch / "j2", "-j", "2")
+                    pool_walls.append(wall)
+                    throughput("pool -j 2", wall, entries)
                 dask_wall, dask = batch(units, scratch / "dask", "-j", "2", "--executor", "dask")
                 dask_walls.append(dask_wall)
                 throughput("dask LocalCluster 2 workers", dask_wall, dask)
