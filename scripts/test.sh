@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-.venv/bin/python -m pytest -q "$@"
+# two workers, each module kept on one of them so its built examples are shared by its tests
+.venv/bin/python -m pytest -q -n "${JUESUAN_TEST_WORKERS:-2}" --dist loadfile "$@"
