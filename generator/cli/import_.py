@@ -7,7 +7,6 @@ directory cannot be written; nothing is written then.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -15,15 +14,6 @@ import click
 
 from . import fail
 
-UNIT_TEMPLATE = """# 单位信息：由 juesuan import 根据工作簿表头生成，请核对并补充。说明见 docs/input-format.md。
-unit:
-  name: {name}
-  scope: 部门              # 公开范围：部门 或 单位（封面“部门决算”/“单位决算”）
-  kind: 行政单位           # 单位性质：行政单位 / 参公事业单位 / 事业单位 / 其他
-  level: 市级              # 预算级次用语：省级 / 市级 / 区级 / 县级
-  year: {year}{year_note}
-  profile: {profile}
-"""
 
 
 @click.command(name="import")
@@ -62,13 +52,11 @@ def import_command(workbooks: tuple[Path, ...], outdir: Path, profile: str, no_c
             sys.exit(0 if no_check else _check(outdir))
         write_atomically(target, text.encode("utf-8"))
         if unit_file is None:
-            name = assembled.entity[0] if assembled.entity else "【待补充：单位名称】"
-            year = assembled.year[0] if assembled.year else dt.date.today().year - 1
-            note = f"                # 取自 {assembled.year[1]}" if assembled.year else \
-                "                # 工作簿中没有写年度，请核对"
-            write_atomically(outdir / "unit.yaml", UNIT_TEMPLATE.format(
-                name=json.dumps(name, ensure_ascii=False), year=year, year_note=note,
-                profile=profile).encode("utf-8"))
+            from ..input.workbook.unit_file import unit_yaml
+
+            year, source = assembled.year if assembled.year else (None, None)
+            text = unit_yaml("juesuan import", assembled.entity[0] if assembled.entity else None, year, source, profile)
+            write_atomically(outdir / "unit.yaml", text.encode("utf-8"))
             click.echo(f"已写出 {outdir / 'unit.yaml'}（请核对单位性质、公开范围等）")
     except OSError as exc:
         fail(f"无法写入 {exc.filename or outdir}：{exc.strerror or exc}。请检查目录是否存在、可写，磁盘是否已满。", 2)

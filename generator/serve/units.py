@@ -145,20 +145,10 @@ def tables_from_workbook(filename: str, suffix: str, data: bytes) -> tuple[str, 
     return text, (assembled.entity or [None])[0], (assembled.year or [None])[0]
 
 
-UNIT_YAML = """# 单位信息：由 juesuan serve 根据上传的工作簿生成，请核对并补充。说明见 docs/input-format.md。
-unit:
-  name: {name}
-  scope: 部门              # 公开范围：部门 或 单位（封面“部门决算”/“单位决算”）
-  kind: 行政单位           # 单位性质：行政单位 / 参公事业单位 / 事业单位 / 其他
-  level: 市级              # 预算级次用语：省级 / 市级 / 区级 / 县级
-  year: {year}{year_note}
-  profile: {profile}
-"""
 
 
 def unit_yaml(entity: str | None, year: int | None, profile: str) -> str:
-    """A new unit's unit.yaml, as `juesuan import` writes it (name and year from the workbook's header)."""
-    note = "" if year else "                # 工作簿中没有写年度，请核对"
-    return UNIT_YAML.format(name=json.dumps(entity or "【待补充：单位名称】", ensure_ascii=False),
-                            year=year or dt.date.today().year - 1, year_note=note,
-                            profile=json.dumps(profile, ensure_ascii=False))
+    """A new unit's unit.yaml for an uploaded workbook (name and year from the workbook's header)."""
+    from ..input.workbook.unit_file import unit_yaml as written
+
+    return written("juesuan serve", entity, year, None, profile)
