@@ -192,7 +192,9 @@ def test_ctrl_c_stops_cleanly_with_130(tmp_path):
     outdir = tmp_path / "out"
     process = subprocess.Popen([*JUESUAN, "build", str(units), "-o", str(outdir), "--to", "pdf", "-j", "2"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                               env={**os.environ, "JUESUAN_TEST_BATCH_HOOKS": "1"})
+                               env={**os.environ, "JUESUAN_TEST_BATCH_HOOKS": "1"},
+                               # as from a terminal: Ctrl-C at its default, whatever this test process inherited
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(4)   # workers started and hanging (the time limit is 300 s)
     os.killpg(process.pid, signal.SIGINT)               # what a terminal's Ctrl-C sends: the whole group
     out, err = process.communicate(timeout=60)
