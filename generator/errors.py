@@ -1,5 +1,5 @@
 """What the loader reports about unusable input, kept apart from the loader so the CLI can name these errors
-without importing the input models (pydantic) before a build starts its chart painter (build.py)."""
+without importing the input models (pydantic)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

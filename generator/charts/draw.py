@@ -111,7 +111,7 @@ CM = 1 / 2.54
 
 
 class _Canvas:
-    """One figure with the pinned font; records every string drawn."""
+    """One figure drawn with the chart font's file; records every string drawn."""
 
     def __init__(self, s: dict):
         mpl = _matplotlib()

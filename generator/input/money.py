@@ -5,7 +5,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:     # pydantic stays out of the chart painter, which formats amounts with this module
+if TYPE_CHECKING:     # money is used everywhere; importing it must not import pydantic
     from pydantic import ValidationInfo
 
 CENT = Decimal("0.01")
