@@ -96,17 +96,18 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
         lines = [f"  {f}" for f in errors] + [f"  {what}：请在输入的 {where} 填写" for where, what in story.missing]
         raise BuildError("正式稿有以下问题，构建已停止：\n" + "\n".join(lines))
     outputs: dict[str, bytes] = {}
+    pages = None            # the PDF's page of each anchor, for the DOCX's 目录
     if "pdf" in formats:
         with timings.stage("pdf"):
             from .render.pdf import pdf_document
 
             appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
-            outputs["pdf"] = pdf_document(html, chosen, loaded.base_dir, appended)
+            outputs["pdf"], pages = pdf_document(html, chosen, loaded.base_dir, appended)
     if "docx" in formats:
         with timings.stage("docx"):
             from .render.docx import docx_bytes
 
-            outputs["docx"] = docx_bytes(html, chosen, loaded.base_dir)
+            outputs["docx"] = docx_bytes(html, chosen, loaded.base_dir, toc_pages=pages)
     if "html" in formats:
         from .render.html import standalone_html
 

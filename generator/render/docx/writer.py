@@ -42,7 +42,7 @@ from .wordml import (BREAK, INLINE, TAB, Fmt, Para, collapse, esc, field_xml, in
 _EMU_PER_TWIP = 635
 
 
-def docx_bytes(html: str, profile: Profile, input_dir: Path) -> bytes:
+def docx_bytes(html: str, profile: Profile, input_dir: Path, toc_pages: dict[str, int] | None = None) -> bytes:
     """The composed document as a .docx; the same HTML and profile give the same bytes."""
     # libxml2's parser: ~100× faster than tinyhtml5 and, for the composed documents, the same tree
     # (tests/test_docx.py checks that against tinyhtml5, the parser WeasyPrint uses)
@@ -56,9 +56,11 @@ def docx_bytes(html: str, profile: Profile, input_dir: Path) -> bytes:
     body = root.find("body")
     install_styles(document, profile.settings, look.css[body].font_size if body is not None else 15.0)
     writer = Writer(document, WordPage(profile.settings.get("page") or {}), look, Path(input_dir))
-    from ..pdf.engine import anchor_pages
+    if toc_pages is None and root.find(".//nav") is not None:     # no PDF laid out for this document: lay it out
+        from ..pdf.engine import laid_out_anchor_pages
 
-    writer.toc_pages = anchor_pages(html, profile, Path(input_dir)) if root.find(".//nav") is not None else {}
+        toc_pages = laid_out_anchor_pages(html, profile, Path(input_dir))
+    writer.toc_pages = toc_pages or {}
     writer.walk(root.find("body"))
     writer.finish()
     word_settings(document)

@@ -111,12 +111,6 @@ class Engine:
                         url_fetcher=fetcher)
         rendered = document.render(stylesheets=self.sheets, font_config=self.font_config)
         rendered.metadata.custom["JuesuanFonts"] = self.fonts_used
-        pages: dict[str, int] = {}
-        for number, page in enumerate(rendered.pages, 1):      # Page.anchors: WeasyPrint's documented API
-            for anchor in page.anchors:
-                pages.setdefault(anchor, number)
-        _LAST_LAYOUT.clear()
-        _LAST_LAYOUT[_layout_key(html, self.profile)] = pages
         return rendered
 
 
@@ -139,24 +133,19 @@ def render_pdf(html: str, profile: Profile, input_dir: Path):
     return engine_for(profile).render(html, input_dir)
 
 
-_LAST_LAYOUT: dict[tuple, dict[str, int]] = {}
-
-
-def _layout_key(html: str, profile: Profile) -> tuple:
-    import hashlib
-
-    return (hashlib.sha256(html.encode("utf-8")).hexdigest(), profile.identity(), str(fonts.font_dir()))
-
-
-def anchor_pages(html: str, profile: Profile, input_dir: Path) -> dict[str, int]:
-    """id → the PDF page (1-based) it lies on: from the PDF just laid out for the same document (a build of
-    PDF and DOCX), else from laying the document out now. The DOCX's 目录 shows these numbers before Word
-    updates its fields."""
-    pages = _LAST_LAYOUT.get(_layout_key(html, profile))
-    if pages is None:
-        render_pdf(html, profile, input_dir)
-        pages = _LAST_LAYOUT.get(_layout_key(html, profile), {})
+def anchor_pages(document) -> dict[str, int]:
+    """id → the page (1-based) it lies on in a laid-out document (Page.anchors: WeasyPrint's documented API).
+    The DOCX's 目录 shows these numbers before Word updates its fields."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
     return pages
+
+
+def laid_out_anchor_pages(html: str, profile: Profile, input_dir: Path) -> dict[str, int]:
+    """anchor_pages of the document laid out now (for a DOCX built without its PDF)."""
+    return anchor_pages(render_pdf(html, profile, input_dir))
 
 
 def pdf_bytes(document, variant: str | None = None) -> bytes:
@@ -187,11 +176,12 @@ def append_pdfs(data: bytes, attachments: list[tuple[str, Path]]) -> bytes:
 
 
 def pdf_document(html: str, profile: Profile, input_dir: Path, attachments: list[tuple[str, Path]],
-                 variant: str | None = None) -> bytes:
-    """The publication's PDF bytes, attachments appended. `variant` defaults to `build --pdfa`
-    (JUESUAN_PDF_VARIANT), else the profile's `pdf.variant`."""
+                 variant: str | None = None) -> tuple[bytes, dict[str, int]]:
+    """The publication's PDF bytes, attachments appended, and the page of every anchor (anchor_pages).
+    `variant` defaults to `build --pdfa` (JUESUAN_PDF_VARIANT), else the profile's `pdf.variant`."""
     if variant is None:
         variant = os.environ.get("JUESUAN_PDF_VARIANT") or (profile.settings.get("pdf") or {}).get("variant") or None
     if variant not in PDF_VARIANTS:
         raise ValueError(f"不支持的 PDF 变体“{variant}”：可用 {PDF_VARIANTS[1]}")
-    return append_pdfs(pdf_bytes(render_pdf(html, profile, input_dir), variant), attachments)
+    document = render_pdf(html, profile, input_dir)
+    return append_pdfs(pdf_bytes(document, variant), attachments), anchor_pages(document)
