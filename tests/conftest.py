@@ -12,6 +12,21 @@ from generator.pipeline import run
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"
 EXAMPLES = ["yanzhou-2024", "zaozhuang-2024", "shanxi-2024"]
+CLEAN = Path(__file__).resolve().parent / "fixtures" / "clean-2024.yaml"
+
+
+def edited_clean(tmp_path: Path, edit=None, extra: dict | None = None) -> Path:
+    """An input folder holding the clean fixture with `edit(data)` applied and `extra` top-level keys added."""
+    import yaml
+
+    data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
+    if edit:
+        edit(data)
+    data.update(extra or {})
+    folder = tmp_path / "input"
+    folder.mkdir(exist_ok=True)
+    (folder / "unit.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
 
 
 class Built:

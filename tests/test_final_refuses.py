@@ -9,14 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import INPUTS
+from conftest import INPUTS, edited_clean
 from generator.checks import check
 from generator.facts.compute import compute
 from generator.input.load import load
 
-CLEAN = Path(__file__).parent / "fixtures" / "clean-2024.yaml"
 
 
 def juesuan(*args: str) -> subprocess.CompletedProcess:
@@ -24,12 +22,7 @@ def juesuan(*args: str) -> subprocess.CompletedProcess:
 
 
 def write(tmp_path: Path, edit) -> Path:
-    data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
-    edit(data)
-    folder = tmp_path / "input"
-    folder.mkdir(exist_ok=True)
-    (folder / "unit.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return folder
+    return edited_clean(tmp_path, edit)
 
 
 def findings(folder: Path):

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import edited_clean
 from generator import catalogue
 from generator.checks import check
 from generator.facts.compute import compute
 from generator.input.load import load
 from generator.pipeline import run
 
-CLEAN = Path(__file__).parent / "fixtures" / "clean-2024.yaml"
 OLD_2080506 = "反映机关事业单位实施养老保险制度由单位实际缴纳的职业年金支出。"
 NEW_2080506 = "反映机关事业单位实施养老保险制度由单位实际缴纳的职业年金支出（含职业年金补记支出）。"
 
@@ -35,13 +35,7 @@ def with_code(year: int, code: str = "2060499"):
 
 
 def write(tmp_path: Path, edit, extra: dict | None = None) -> Path:
-    data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
-    edit(data)
-    data.update(extra or {})
-    folder = tmp_path / "input"
-    folder.mkdir(exist_ok=True)
-    (folder / "unit.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return folder
+    return edited_clean(tmp_path, edit, extra)
 
 
 def errors(folder: Path):

@@ -2,27 +2,20 @@
 when some projects have no funds table."""
 from __future__ import annotations
 
-from pathlib import Path
 
-import yaml
 
+from conftest import edited_clean
 from generator.checks import check
 from generator.facts.compute import compute
 from generator.input.load import load
 
-CLEAN = Path(__file__).parent / "fixtures" / "clean-2024.yaml"
 BASE = "performance.projects.0"
 
 
 def run(tmp_path, edit):
-    data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
-    edit(data)
-    folder = tmp_path / "input"
-    folder.mkdir(exist_ok=True)
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    (folder / "unit.yaml").write_text(text, encoding="utf-8")
+    folder = edited_clean(tmp_path, edit)
     loaded = load(folder)
-    return check(loaded, compute(loaded.unit)), text.splitlines()
+    return check(loaded, compute(loaded.unit)), (folder / "unit.yaml").read_text(encoding="utf-8").splitlines()
 
 
 def funds(total, fiscal=None):

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import edited_clean
 from generator.checks import check
 from generator.checks.rules import RULES
 from generator.facts.compute import compute
@@ -15,13 +16,7 @@ CLEAN = Path(__file__).parent / "fixtures" / "clean-2024.yaml"
 
 
 def findings_for(tmp_path: Path, edit=None):
-    data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
-    if edit:
-        edit(data)
-    target = tmp_path / "input" / "unit.yaml"
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    loaded = load(target.parent)
+    loaded = load(edited_clean(tmp_path, edit))
     return check(loaded, compute(loaded.unit))
 
 

@@ -3,29 +3,22 @@ prints, amounts in descriptions against the figure they describe, 元 written fo
 错误 in --final, nothing when the input lists the text under `checked:`."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-import yaml
 
+from conftest import edited_clean
 from generator.checks import check
 from generator.facts.compute import compute
 from generator.input.load import load
 
-CLEAN = Path(__file__).parent / "fixtures" / "clean-2024.yaml"
 # clean fixture: 收支总计 130.00 against 上年 140.00 (−10.00, −7.14%); 因公出国 3.00; 机关运行经费 20.00 vs 年初预算 18.00
 
 
 def run(tmp_path, edit, final=False):
-    data = yaml.safe_load(CLEAN.read_text(encoding="utf-8"))
-    edit(data)
-    folder = tmp_path / "input"
-    folder.mkdir(exist_ok=True)
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    (folder / "unit.yaml").write_text(text, encoding="utf-8")
+    folder = edited_clean(tmp_path, edit)
     loaded = load(folder)
     found = [f for f in check(loaded, compute(loaded.unit), final=final) if f.rule in ("text_figures", "unit_mixup")]
-    return found, text.splitlines()
+    return found, (folder / "unit.yaml").read_text(encoding="utf-8").splitlines()
 
 
 def reason(key, text, checked=()):
