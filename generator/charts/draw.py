@@ -31,9 +31,9 @@ def draw_charts(plan: ChartPlan) -> dict[str, Chart]:
     plan, code and font (cache.py), else drawn now."""
     if not plan.drawing:
         return {chart_id: item for chart_id, _, item in plan.figures}
-    font = _font_path(plan.settings["font"])
-    stat = os.stat(font)
-    key = cache.plan_key(plan, f"{font}\0{font.face_index}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    face = _face(plan.settings["font"])             # no matplotlib import when the charts are kept
+    stat = os.stat(face.file)
+    key = cache.plan_key(plan, f"{face.file}\0{face.index}\0{stat.st_size}\0{stat.st_mtime_ns}")
     charts = cache.recall(key)
     if charts is None:
         charts = {chart_id: item if isinstance(item, Chart)
@@ -74,20 +74,21 @@ def _font_spec(font: str) -> str:
     return fonts.LEGACY.get(spec, spec)
 
 
-def _font_path(font: str):
-    """The face's file with its index in a collection (matplotlib's FontPath), found like the PDF's fonts."""
-    from matplotlib.font_manager import FontPath
-
+def _face(font: str) -> fonts.Face:
+    """The chart font's face, found like the PDF's fonts."""
     try:
-        face = fonts.face_for(_font_spec(font))
+        return fonts.face_for(_font_spec(font))
     except fonts.FontError as error:
         raise ProfileError(f"charts.font：{error}") from None
-    return FontPath(face.file, face.index)
 
 
 def _font_file(font: str):
-    """The file every Text names (never looked up by family, so the drawing cannot substitute a font)."""
-    return _font_path(font)
+    """The file every Text names, with its index in a collection (matplotlib's FontPath): never looked up by
+    family, so the drawing cannot substitute a font."""
+    from matplotlib.font_manager import FontPath
+
+    face = _face(font)
+    return FontPath(face.file, face.index)
 
 
 def _rc(s: dict) -> dict[str, Any]:
