@@ -20,7 +20,7 @@ from ..cache import cache_root
 from .find import Face, FontError, activate, font_dir, having, match, parse
 
 __all__ = ["Face", "FontError", "ROLES", "activate", "advances", "cache_dir", "covered_codepoints", "face_for",
-           "faces", "font_dir", "having", "missing_glyphs", "parse", "roles_of", "sha256", "used"]
+           "faces", "font_dir", "having", "missing_glyphs", "parse", "pdf_families", "roles_of", "sha256", "used"]
 
 DEFAULT_ROLES = {"title": "Noto Serif CJK SC:bold", "heading1": "Noto Sans CJK SC:bold",
                  "heading2": "AR PL UKai CN", "body": "Noto Serif CJK SC", "table": "Noto Serif CJK SC"}
@@ -57,6 +57,19 @@ def face_for(spec: str) -> Face:
 def faces(settings: dict) -> dict[str, Face]:
     """role → the face the PDF prints that role in."""
     return {role: face_for(spec) for role, spec in roles_of(settings).items()}
+
+
+def pdf_families(settings: dict) -> dict[str, tuple[str, ...]]:
+    """role → the families the PDF asks for: the family's common part (parts.py), then the family itself."""
+    from .parts import part_family
+
+    activate()
+    out = {}
+    for role, spec in roles_of(settings).items():
+        family = parse(spec)[0]
+        part = part_family(family)
+        out[role] = (part, family) if part else (family,)
+    return out
 
 
 @lru_cache(maxsize=32)

@@ -43,14 +43,16 @@ class ConfinedFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def settings_css(profile: Profile) -> str:
+def settings_css(profile: Profile, families: dict[str, tuple[str, ...]] | None = None) -> str:
     """The profile's `fonts:` and `page:` settings as CSS, applied after the stylesheets: each role's family
-    and weight as --font-<role> / --weight-<role> (print.css uses them in pairs)."""
+    and weight as --font-<role> / --weight-<role> (print.css uses them in pairs). `families` gives a role
+    several families in order (its common part first, fonts.pdf_families)."""
     settings = profile.settings
     variables = []
     for role, spec in fonts.roles_of(settings).items():
         family, bold = fonts.parse(spec)
-        variables.append(f'--font-{_css_token(role)}: "{_css_string(family)}"; '
+        listed = ", ".join(f'"{_css_string(name)}"' for name in (families or {}).get(role, (family,)))
+        variables.append(f'--font-{_css_token(role)}: {listed}; '
                          f'--weight-{_css_token(role)}: {"bold" if bold else "normal"};')
     page = settings.get("page", {})
     rules = [f":root {{ {' '.join(variables)} }}"]
@@ -75,11 +77,11 @@ def _css_token(text: str) -> str:
     return "".join(ch for ch in str(text) if ch.isalnum() or ch in " .%-")
 
 
-def profile_css(profile: Profile) -> list[tuple[str, str | None]]:
+def profile_css(profile: Profile, families: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, str | None]]:
     """(text, base URL) of the profile's stylesheets in cascade order, then its `fonts:`/`page:` settings."""
     sources: list[tuple[str, str | None]] = [(path.read_text(encoding="utf-8"), path.parent.as_uri() + "/")
                                              for path in profile.stylesheets()]
-    return [*sources, (settings_css(profile), None)]
+    return [*sources, (settings_css(profile, families), None)]
 
 
 class Engine:
@@ -87,7 +89,7 @@ class Engine:
     a process keeps the engine of each profile it has used (a batch worker prepares them once)."""
 
     def __init__(self, profile: Profile):
-        fonts.activate()                     # FONTCONFIG_FILE for --fonts/JUESUAN_FONTS, before fontconfig loads
+        fonts.activate()          # FONTCONFIG_FILE (parts, --fonts/JUESUAN_FONTS) before fontconfig loads
         self.profile = profile
         self.fonts_used = fonts.used(profile.settings)    # also: every role's family is installed
         if fonts.font_dir() or fonts.roles_of(profile.settings) != fonts.DEFAULT_ROLES:
@@ -98,11 +100,12 @@ class Engine:
                                                + (f"#{face.index}" if face.index else "")
                                                for role, face in chosen.items()))
         self.roots = [builtin_root(), *(layer.path for layer in profile.layers)]
+        families = fonts.pdf_families(profile.settings)      # the common parts, prepared before fontconfig loads
         self.font_config = FontConfiguration()
         fetcher = ConfinedFetcher(self.roots)
         # @font-face rules in a profile's sheets only take effect with the FontConfiguration shared with render()
         self.sheets = [CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=self.font_config)
-                       for text, base_url in profile_css(profile)]
+                       for text, base_url in profile_css(profile, families)]
 
     def render(self, html: str, input_dir: Path):
         """Lay out the document; returns the WeasyPrint Document (pages are inspectable before writing)."""
