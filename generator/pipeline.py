@@ -97,17 +97,20 @@ def run(path: str | Path, formats: tuple[str, ...] = ("pdf",), profile: str | No
         raise BuildError("正式稿有以下问题，构建已停止：\n" + "\n".join(lines))
     outputs: dict[str, bytes] = {}
     pages = None            # the PDF's page of each anchor, for the DOCX's 目录
+    tree = None             # the HTML parsed and cascaded once, for both the PDF's column sizing and the DOCX
     if "pdf" in formats:
         with timings.stage("pdf"):
+            from .render.cascade import composed_tree
             from .render.pdf import pdf_document
 
+            tree = composed_tree(html, chosen)
             appended = [(a.title, loaded.pdfs[a.pdf]) for a in loaded.unit.attachments if a.pdf]
-            outputs["pdf"], pages = pdf_document(html, chosen, loaded.base_dir, appended)
+            outputs["pdf"], pages = pdf_document(html, chosen, loaded.base_dir, appended, tree=tree)
     if "docx" in formats:
         with timings.stage("docx"):
             from .render.docx import docx_bytes
 
-            outputs["docx"] = docx_bytes(html, chosen, loaded.base_dir, toc_pages=pages)
+            outputs["docx"] = docx_bytes(html, chosen, loaded.base_dir, toc_pages=pages, tree=tree)
     if "html" in formats:
         from .render.html import standalone_html
 

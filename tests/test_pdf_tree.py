@@ -7,7 +7,10 @@ from weasyprint.formatting_structure import boxes
 
 from generator.render.columns import content_extent
 from generator.render.pdf.engine import render_pdf
-from generator.render.pdf.tree import sized_root
+import lxml.html
+
+from generator.render.cascade import composed_tree
+from generator.render.pdf.tree import sized_html
 
 EXAMPLES = ["yanzhou-2024", "zaozhuang-2024", "shanxi-2024"]
 
@@ -24,7 +27,8 @@ def test_kinsoku_keeps_brackets_and_closing_punctuation_with_their_neighbours():
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_every_table_gets_column_widths_summing_to_the_table(built, example):
     result = built(example).result
-    tree = sized_root(result.html, result.profile)[0]
+    tree = lxml.html.document_fromstring(sized_html(result.html, result.profile))
+    assert tree.find(".//img[@data-png]") is None                 # the DOCX's rasters are not handed on
     tables = list(tree.iter("table"))
     assert tables
     for table in tables:
@@ -33,6 +37,18 @@ def test_every_table_gets_column_widths_summing_to_the_table(built, example):
         styled = [float(col.get("style").split(":")[1].strip(" %;")) for col in cols if col.get("style")]
         if styled:
             assert abs(sum(styled) - 100) < 0.01
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_shared_tree_is_given_back_unchanged(built, example):
+    """The build parses and cascades the HTML once for the PDF's sizing and the DOCX: sizing leaves it as it was."""
+    result = built(example).result
+    tree = composed_tree(result.html, result.profile)
+    before = lxml.html.tostring(tree[0], encoding="unicode")
+    sized = sized_html(result.html, result.profile, tree)
+    assert "<colgroup>" in sized and 'data-png="' not in sized
+    assert lxml.html.tostring(tree[0], encoding="unicode") == before
+    assert sized == sized_html(result.html, result.profile)
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

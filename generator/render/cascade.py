@@ -309,3 +309,17 @@ def _default_display(element) -> str:
     if tag in ("head", "title", "meta", "script", "style", "template"):
         return "none"
     return "block" if tag in _BLOCKS else "inline"
+
+
+def composed_tree(html: str, profile: Profile) -> tuple:
+    """The composed HTML parsed by libxml2 and cascaded, once per build: the PDF's column sizing and the DOCX
+    writer both read it (neither keeps a change to it). libxml2 gives the composed documents the same tree as
+    tinyhtml5, the parser WeasyPrint uses (tests/test_docx.py)."""
+    import lxml.html
+
+    from .. import fonts
+
+    root = lxml.html.document_fromstring(html)
+    families = fonts.roles_of(profile.settings)
+    roles = {fonts.parse(spec)[0]: role for role, spec in reversed(list(families.items()))}
+    return root, Computed(load(profile), root, roles)

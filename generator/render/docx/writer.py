@@ -17,7 +17,6 @@ import re
 import zlib
 from pathlib import Path
 
-import lxml.html
 from docx import Document
 from docx.image.image import Image
 from docx.oxml import parse_xml
@@ -25,10 +24,8 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Emu
 from lxml import etree
 
-from ...fonts import parse as parse_font, roles_of as font_roles
 from ...profile import Profile
 from .. import cascade
-from ..cascade import Computed
 from .css import Look
 from .images import display_size, image_bytes
 from .package import core_properties, metadata, reproducible_zip, word_settings
@@ -42,16 +39,13 @@ from .wordml import (BREAK, INLINE, TAB, Fmt, Para, collapse, esc, field_xml, in
 _EMU_PER_TWIP = 635
 
 
-def docx_bytes(html: str, profile: Profile, input_dir: Path, toc_pages: dict[str, int] | None = None) -> bytes:
-    """The composed document as a .docx; the same HTML and profile give the same bytes."""
-    # libxml2's parser: ~100× faster than tinyhtml5 and, for the composed documents, the same tree
-    # (tests/test_docx.py checks that against tinyhtml5, the parser WeasyPrint uses)
-    root = lxml.html.document_fromstring(html)
+def docx_bytes(html: str, profile: Profile, input_dir: Path, toc_pages: dict[str, int] | None = None,
+               tree: tuple | None = None) -> bytes:
+    """The composed document as a .docx; the same HTML and profile give the same bytes. `tree` is the build's
+    cascade.composed_tree of `html` when the PDF stage made it already."""
+    root, css = tree or cascade.composed_tree(html, profile)
     meta = metadata(root)
-    fonts = fonts_of(profile.settings)
-    specs = font_roles(profile.settings)
-    roles = {parse_font(spec)[0]: role for role, spec in reversed(list(specs.items()))}
-    look = Look(Computed(cascade.load(profile), root, roles), fonts)
+    look = Look(css, fonts_of(profile.settings))
     document = Document()
     body = root.find("body")
     install_styles(document, profile.settings, look.css[body].font_size if body is not None else 15.0)
@@ -59,7 +53,7 @@ def docx_bytes(html: str, profile: Profile, input_dir: Path, toc_pages: dict[str
     if toc_pages is None and root.find(".//nav") is not None:     # no PDF laid out for this document: lay it out
         from ..pdf.engine import laid_out_anchor_pages
 
-        toc_pages = laid_out_anchor_pages(html, profile, Path(input_dir))
+        toc_pages = laid_out_anchor_pages(html, profile, Path(input_dir), (root, css))
     writer.toc_pages = toc_pages or {}
     writer.walk(root.find("body"))
     writer.finish()

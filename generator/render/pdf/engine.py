@@ -107,10 +107,11 @@ class Engine:
         self.sheets = [CSS(string=text, base_url=base_url, url_fetcher=fetcher, font_config=self.font_config)
                        for text, base_url in profile_css(profile, families)]
 
-    def render(self, html: str, input_dir: Path):
-        """Lay out the document; returns the WeasyPrint Document (pages are inspectable before writing)."""
+    def render(self, html: str, input_dir: Path, tree: tuple | None = None):
+        """Lay out the document (`tree`: the build's cascade.composed_tree of `html`, if made); returns the
+        WeasyPrint Document (pages are inspectable before writing)."""
         fetcher = ConfinedFetcher([*self.roots, input_dir])
-        document = HTML(string=sized_html(html, self.profile), base_url=input_dir.resolve().as_uri() + "/",
+        document = HTML(string=sized_html(html, self.profile, tree), base_url=input_dir.resolve().as_uri() + "/",
                         url_fetcher=fetcher)
         rendered = document.render(stylesheets=self.sheets, font_config=self.font_config)
         rendered.metadata.custom["JuesuanFonts"] = self.fonts_used
@@ -132,8 +133,8 @@ def engine_for(profile: Profile) -> Engine:
     return engine
 
 
-def render_pdf(html: str, profile: Profile, input_dir: Path):
-    return engine_for(profile).render(html, input_dir)
+def render_pdf(html: str, profile: Profile, input_dir: Path, tree: tuple | None = None):
+    return engine_for(profile).render(html, input_dir, tree)
 
 
 def anchor_pages(document) -> dict[str, int]:
@@ -146,9 +147,9 @@ def anchor_pages(document) -> dict[str, int]:
     return pages
 
 
-def laid_out_anchor_pages(html: str, profile: Profile, input_dir: Path) -> dict[str, int]:
+def laid_out_anchor_pages(html: str, profile: Profile, input_dir: Path, tree: tuple | None = None) -> dict[str, int]:
     """anchor_pages of the document laid out now (for a DOCX built without its PDF)."""
-    return anchor_pages(render_pdf(html, profile, input_dir))
+    return anchor_pages(render_pdf(html, profile, input_dir, tree))
 
 
 def pdf_bytes(document, variant: str | None = None) -> bytes:
@@ -179,12 +180,12 @@ def append_pdfs(data: bytes, attachments: list[tuple[str, Path]]) -> bytes:
 
 
 def pdf_document(html: str, profile: Profile, input_dir: Path, attachments: list[tuple[str, Path]],
-                 variant: str | None = None) -> tuple[bytes, dict[str, int]]:
+                 variant: str | None = None, tree: tuple | None = None) -> tuple[bytes, dict[str, int]]:
     """The publication's PDF bytes, attachments appended, and the page of every anchor (anchor_pages).
     `variant` defaults to `build --pdfa` (JUESUAN_PDF_VARIANT), else the profile's `pdf.variant`."""
     if variant is None:
         variant = os.environ.get("JUESUAN_PDF_VARIANT") or (profile.settings.get("pdf") or {}).get("variant") or None
     if variant not in PDF_VARIANTS:
         raise ValueError(f"不支持的 PDF 变体“{variant}”：可用 {PDF_VARIANTS[1]}")
-    document = render_pdf(html, profile, input_dir)
+    document = render_pdf(html, profile, input_dir, tree)
     return append_pdfs(pdf_bytes(document, variant), attachments), anchor_pages(document)

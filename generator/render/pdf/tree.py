@@ -25,27 +25,28 @@ class TableTooWide(UserWarning):
 _RULE = 20            # twips: the cell's share of the collapsed borders on either side (0.6pt each, rounded up)
 
 
-def sized_html(html: str, profile: Profile) -> str:
-    root = sized_root(html, profile)[0]
-    for img in root.iter("img"):
-        img.attrib.pop("data-png", None)      # the DOCX's raster of a chart: two thirds of the HTML, unused here
-    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
-
-
-def sized_root(html: str, profile: Profile) -> tuple:
-    """The composed HTML parsed by libxml2, every table given its <col> widths (an lxml tree), and the
-    styles the profile's CSS gives its elements."""
-    root = lxml.html.document_fromstring(html)
+def sized_html(html: str, profile: Profile, tree: tuple | None = None) -> str:
+    """The HTML WeasyPrint lays out: every table given its <col> widths, the charts' data-png rasters (the
+    DOCX's, two thirds of the HTML) left out. `tree` is the build's composed_tree, given back unchanged."""
+    root, css = tree or cascade.composed_tree(html, profile)
     families = fonts.roles_of(profile.settings)
-    css = Computed(cascade.load(profile), root,
-                   {fonts.parse(spec)[0]: role for role, spec in reversed(list(families.items()))})
     page = Page(profile.settings.get("page") or {})
-    for table in root.iter("table"):
-        _size_columns(table, css, page, families)
-    return root, css
+    undo: list = []
+    try:
+        for table in root.iter("table"):
+            _size_columns(table, css, page, families, undo)
+        for img in root.iter("img"):
+            if "data-png" in img.attrib:
+                undo.append(lambda img=img, attributes=dict(img.attrib): _set_attributes(img, attributes))
+                del img.attrib["data-png"]
+        return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+    finally:
+        for step in reversed(undo):
+            step()
 
 
-def _size_columns(table, css: Computed, page: Page, families: dict[str, str]) -> None:
+def _size_columns(table, css: Computed, page: Page, families: dict[str, str], undo: list) -> None:
+    """Give `table` its <col> widths; `undo` gets the steps that put the table back as it was."""
     _, grid, ncols = layout(table, _cell_text)
     if ncols == 0:
         return
@@ -71,9 +72,12 @@ def _size_columns(table, css: Computed, page: Page, families: dict[str, str]) ->
     else:
         widths = auto_widths(grid, ncols, avail, float(_RULE), extent, shrink=False)
     total = sum(widths)
-    for old in [node for node in table if node.tag in ("colgroup", "col")]:
+    olds = [(index, node) for index, node in enumerate(table) if node.tag in ("colgroup", "col")]
+    style = table.get("style")
+    for _, old in olds:
         table.remove(old)
     group = lxml.html.Element("colgroup")
+    undo.append(lambda: _restore(table, group, olds, style))
     if total > avail + 1:
         # the CSS makes the longest unbreakable texts wider than the page: widen the table (into the margin)
         # rather than let them run over their cells, and say so
@@ -84,6 +88,21 @@ def _size_columns(table, css: Computed, page: Page, families: dict[str, str]) ->
     for width in widths:
         group.append(lxml.html.Element("col", style=f"width: {100 * width / total:.3f}%"))
     table.insert(1 if len(table) and table[0].tag == "caption" else 0, group)
+
+
+def _set_attributes(element, attributes: dict) -> None:
+    element.attrib.clear()
+    element.attrib.update(attributes)
+
+
+def _restore(table, group, olds: list, style: str | None) -> None:
+    table.remove(group)
+    for index, old in olds:
+        table.insert(index, old)
+    if style is None:
+        table.attrib.pop("style", None)
+    else:
+        table.set("style", style)
 
 
 def _cell_text(node) -> list[str]:
