@@ -103,6 +103,11 @@ def _build_batch(paths, outdir, formats, profile, final, jobs, timeout, force, e
 
 def _build_one(path: Path, outdir: Path, formats: tuple[str, ...], profile: str | None, final: bool) -> int:
     """Build one input; returns its exit code (messages go to stderr, written paths to stdout)."""
+    import gc
+
+    # One build and the command ends: WeasyPrint's objects are freed by reference counting, and the little
+    # cyclic garbage a build leaves is not worth the collector's rescans of its live boxes and styles.
+    gc.disable()
     try:
         result = run(path, formats, profile=profile, final=final)
     except USAGE_ERRORS as exc:
@@ -111,6 +116,8 @@ def _build_one(path: Path, outdir: Path, formats: tuple[str, ...], profile: str 
     except BuildError as exc:
         click.echo(f"{path}：{exc}", err=True)
         return 1
+    finally:
+        gc.enable()
     for finding in result.findings:
         if finding.severity == "错误":
             click.echo(str(finding), err=True)
