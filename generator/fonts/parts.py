@@ -70,7 +70,13 @@ def _prepared(family: str, folder: str, faces: tuple[tuple[str, int], ...], iden
                 data = extract(file, index, name)
             except Exception:                 # noqa: BLE001 - a face HarfBuzz/fontTools cannot cut: whole faces
                 return None
-            _store(Path(folder), prefix, data)
+            try:
+                _store(Path(folder), prefix, data)
+            except OSError as exc:            # a full disk: print with the whole faces, as without parts
+                from ..cache import notice
+
+                notice(f"字体常用部分无法写入 {folder}（{exc.strerror or exc}），本次使用整套字体。")
+                return None
             made = True
     if made and not run_fc(["list", "--format", "%{file}\n", name]).strip():
         return None                           # fontconfig does not see them (yet): print with the whole faces
