@@ -93,19 +93,18 @@ def cpu_children() -> float:
 def peer(runs: int = 3) -> None:
     """A warm worker's CPU for yanzhou (PDF + DOCX; PDF alone) vs LibreOffice converting that DOCX."""
     from generator.batch import work
-    from generator.pipeline import run
 
     work.quiet_environment()
     work.warm()
-    example = ROOT / "inputs" / "yanzhou-2024"
-    docx = run(example, ("pdf", "docx")).outputs["docx"]          # warms the engine of its profile
+    example = str(ROOT / "inputs" / "yanzhou-2024")
+    docx = work.build_unit({"path": example, "formats": ["pdf", "docx"]})["outputs"]["docx"]   # warms its engine
     both, alone = [], []
-    for _ in range(runs):
+    for _ in range(runs):                    # a unit as a batch worker builds it (work.build_unit)
         start = cpu_self()
-        run(example, ("pdf", "docx"))
+        work.build_unit({"path": example, "formats": ["pdf", "docx"]})
         both.append(cpu_self() - start)
         start = cpu_self()
-        run(example, ("pdf",))
+        work.build_unit({"path": example, "formats": ["pdf"]})
         alone.append(cpu_self() - start)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
