@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
+
 
 PLATFORMS = ("Debian/Ubuntu/统信UOS", "Fedora/麒麟", "macOS", "Windows")
 FIX = {
@@ -42,19 +42,6 @@ class Row:
     fix: str | None = None                 # key of FIX for a failed check
     optional: bool = False
     notes: list[str] = field(default_factory=list)
-
-
-@lru_cache(maxsize=1)
-def gb2312() -> frozenset[int]:
-    """Every character of GB 2312 (rows 1–9 symbols, rows 16–87 the 6,763 hanzi)."""
-    points = set()
-    for high in range(0xA1, 0xF8):
-        for low in range(0xA1, 0xFF):
-            try:
-                points.add(ord(bytes((high, low)).decode("gb2312")))
-            except UnicodeDecodeError:
-                pass
-    return frozenset(points)
 
 
 def _python() -> Row:
@@ -93,6 +80,7 @@ def _fontconfig() -> Row:
 
 def _fonts(settings: dict) -> list[Row]:
     from . import FontError, face_for, font_dir, roles_of, unicodes
+    from .parts import gb2312
 
     rows = []
     if font_dir():

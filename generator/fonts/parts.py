@@ -35,15 +35,23 @@ FAMILY_NAME_IDS = (1, 4, 16, 21)      # family, full name, typographic family, W
 
 
 @lru_cache(maxsize=1)
-def common_points() -> frozenset[int]:
-    points = {point for first, last in COMMON for point in range(first, last + 1)}
-    for high in range(0xB0, 0xF8):                    # GB 2312 rows 16–87: the hanzi
+def gb2312() -> frozenset[int]:
+    """Every character of GB 2312 (rows 1–9 symbols, rows 16–87 the 6,763 hanzi)."""
+    points = set()
+    for high in range(0xA1, 0xF8):
         for low in range(0xA1, 0xFF):
             try:
                 points.add(ord(bytes((high, low)).decode("gb2312")))
             except UnicodeDecodeError:
                 pass
     return frozenset(points)
+
+
+@lru_cache(maxsize=1)
+def common_points() -> frozenset[int]:
+    """COMMON and GB 2312's hanzi (all in the URO block)."""
+    hanzi = {point for point in gb2312() if 0x4E00 <= point <= 0x9FFF}
+    return frozenset({point for first, last in COMMON for point in range(first, last + 1)} | hanzi)
 
 
 def family_faces(family: str) -> tuple[tuple[str, int], ...]:
