@@ -90,20 +90,27 @@ def activate() -> None:
         _clear()
 
 
-@lru_cache(maxsize=4)
 def parts_dir() -> Path:
     """Where the families' common parts are kept: the cache's fonts/parts, else a private temporary directory
     (removed at exit), so a build prints with the same parts whether or not the cache can be used."""
+    from ..cache import cache_root
+
+    return _parts_dir(str(cache_root()))
+
+
+@lru_cache(maxsize=4)
+def _parts_dir(cache: str) -> Path:
+    """parts_dir() for the cache at `cache` (JUESUAN_CACHE may change within a process)."""
     import atexit
     import tempfile
 
     from ..cache import cache_dir
 
-    root = cache_dir("fonts")
-    if root is not None:
+    fonts_cache = cache_dir("fonts")
+    if fonts_cache is not None:
         try:
-            (root / "parts").mkdir(exist_ok=True)
-            return root / "parts"
+            (fonts_cache / "parts").mkdir(exist_ok=True)
+            return fonts_cache / "parts"
         except OSError:
             pass
     folder = Path(tempfile.mkdtemp(prefix="juesuan-font-parts-"))

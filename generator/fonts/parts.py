@@ -74,6 +74,10 @@ def _prepared(family: str, folder: str, faces: tuple[tuple[str, int], ...], iden
     for (file, index), identity in zip(faces, identities):
         prefix = f"{stem}-{identity[:16]}-{index}-"
         if _valid_part(Path(folder), prefix) is None:
+            if not made:
+                from ..cache import sweep_temp
+
+                sweep_temp(Path(folder).parent)      # parts half-written by killed processes (_store)
             try:
                 data = extract(file, index, name)
             except Exception:                 # noqa: BLE001 - a face HarfBuzz/fontTools cannot cut: whole faces
