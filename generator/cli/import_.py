@@ -15,7 +15,6 @@ import click
 from . import fail
 
 
-
 @click.command(name="import")
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), required=True, help="输入目录（写入 tables.yaml）")

@@ -64,12 +64,9 @@ def pdf_families(settings: dict) -> dict[str, tuple[str, ...]]:
     from .parts import part_family
 
     activate()
-    out = {}
-    for role, spec in roles_of(settings).items():
-        family = parse(spec)[0]
-        part = part_family(family)
-        out[role] = (part, family) if part else (family,)
-    return out
+    families = {role: parse(spec)[0] for role, spec in roles_of(settings).items()}
+    parts = {family: part_family(family) for family in dict.fromkeys(families.values())}   # once each
+    return {role: (parts[family], family) if parts[family] else (family,) for role, family in families.items()}
 
 
 @lru_cache(maxsize=32)

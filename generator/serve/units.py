@@ -145,8 +145,6 @@ def tables_from_workbook(filename: str, suffix: str, data: bytes) -> tuple[str, 
     return text, (assembled.entity or [None])[0], (assembled.year or [None])[0]
 
 
-
-
 def unit_yaml(entity: str | None, year: int | None, profile: str) -> str:
     """A new unit's unit.yaml for an uploaded workbook (name and year from the workbook's header)."""
     from ..input.workbook.unit_file import unit_yaml as written

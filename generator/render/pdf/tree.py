@@ -96,7 +96,8 @@ def _set_attributes(element, attributes: dict) -> None:
 
 
 def _restore(table, group, olds: list, style: str | None) -> None:
-    table.remove(group)
+    if group.getparent() is table:              # not yet inserted when sizing stopped early (an error)
+        table.remove(group)
     for index, old in olds:
         table.insert(index, old)
     if style is None:
